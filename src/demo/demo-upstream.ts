@@ -1,0 +1,52 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sampleSessions } from './sample-sessions.js';
+
+export interface DemoUpstream {
+  /** Base URL to use as AGENTMC_API_URL, ending in /api/v1. */
+  url: URL;
+  close(): Promise<void>;
+}
+
+const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+
+/**
+ * A stand-in for the AgentMC API so `npm start` works with no configuration. It accepts any
+ * well-formed key and answers like the real endpoint, error envelope included.
+ */
+export async function startDemoUpstream(): Promise<DemoUpstream> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://demo.invalid');
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== 'GET' || url.pathname !== SESSIONS_PATH) {
+      return send(404, { error: { code: 'not_found', message: 'Not found.' } });
+    }
+    if (!request.headers['x-api-key']) {
+      return send(401, { error: { code: 'unauthenticated', message: 'Missing API key.' } });
+    }
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return send(422, {
+        error: {
+          code: 'validation.failed',
+          message: 'Validation failed.',
+          details: { fields: { limit: ['The limit must be between 1 and 100.'] } },
+        },
+      });
+    }
+    send(200, { data: sampleSessions().slice(0, limit) });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: new URL(`http://127.0.0.1:${port}/api/v1`),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,183 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The catalogue of every `extensions.code` a client can meet. Codes are a stable contract:
+ * add new ones, never rename or reuse.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UPSTREAM_REJECTED: 'UPSTREAM_REJECTED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What the upstream said about a failure, reduced to an allowlist that is safe to show. */
+export interface UpstreamErrorInfo {
+  status: number;
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface GatewayErrorExtensions {
+  code: ErrorCode;
+  upstream?: UpstreamErrorInfo;
+  /** Seconds to wait before retrying, for RATE_LIMITED and UPSTREAM_UNAVAILABLE. */
+  retryAfter?: number;
+  /** Per-field validation messages, for BAD_USER_INPUT raised by the upstream (422). */
+  fields?: Record<string, string[]>;
+  /** Why a response was unusable, for UPSTREAM_BAD_RESPONSE; one of a fixed set of phrases. */
+  reason?: string;
+  /** The argument at fault, for BAD_USER_INPUT raised by the gateway. */
+  argumentName?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Every error this gateway raises on purpose. It keeps the name `GraphQLError`, which is what
+ * tells Yoga's error masking that the message is safe to show; anything else is masked.
+ */
+export class GatewayError extends GraphQLError {
+  declare readonly extensions: GatewayErrorExtensions;
+
+  constructor(message: string, extensions: GatewayErrorExtensions, cause?: unknown) {
+    super(message, { extensions, originalError: cause instanceof Error ? cause : undefined });
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code;
+  }
+}
+
+/** The one table from an upstream HTTP status to our code; statuses not listed fall to ranges. */
+const codeByStatus: Readonly<Record<number, ErrorCode>> = {
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  422: ErrorCode.BAD_USER_INPUT,
+  429: ErrorCode.RATE_LIMITED,
+};
+
+const messageByCode: Readonly<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'The AgentMC API rejected the API key. Check the key sent in X-Api-Key.',
+  FORBIDDEN: 'The AgentMC API refused this API key access to the requested sessions.',
+  NOT_FOUND: 'The AgentMC API found no agent for this API key.',
+  CONFLICT: 'The AgentMC API reported a conflict with the current state of the agent.',
+  BAD_USER_INPUT: 'The AgentMC API rejected the request as invalid.',
+  RATE_LIMITED: 'The AgentMC API is rate limiting this API key.',
+  UPSTREAM_REJECTED: 'The AgentMC API rejected the request.',
+  UPSTREAM_UNAVAILABLE: 'The AgentMC API is unavailable.',
+  UPSTREAM_TIMEOUT: 'The AgentMC API did not answer in time.',
+  UPSTREAM_BAD_RESPONSE: 'The AgentMC API sent a response the gateway cannot use.',
+};
+
+export function codeForUpstreamStatus(status: number): ErrorCode {
+  return (
+    codeByStatus[status] ??
+    (status >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_REJECTED)
+  );
+}
+
+export interface UpstreamFailure {
+  status: number;
+  code?: string;
+  message?: string;
+  requestId?: string;
+  retryAfter?: number;
+  fields?: Record<string, string[]>;
+}
+
+/** The one mapping from an upstream error response (status 4xx/5xx) to a GraphQL error. */
+export function errorFromUpstreamResponse(failure: UpstreamFailure): GatewayError {
+  const code = codeForUpstreamStatus(failure.status);
+  const upstream: UpstreamErrorInfo = { status: failure.status };
+  if (failure.code !== undefined) upstream.code = failure.code;
+  if (failure.message !== undefined) upstream.message = failure.message;
+  if (failure.requestId !== undefined) upstream.requestId = failure.requestId;
+
+  const extensions: GatewayErrorExtensions = { code, upstream };
+  let hint = '';
+  if (code === ErrorCode.RATE_LIMITED || code === ErrorCode.UPSTREAM_UNAVAILABLE) {
+    if (failure.retryAfter !== undefined) extensions.retryAfter = failure.retryAfter;
+    hint = failure.retryAfter !== undefined ? ` Retry after ${failure.retryAfter} s.` : ' Retry later.';
+  }
+  const message = `${messageByCode[code]}${hint} (upstream status ${failure.status})`;
+  if (code === ErrorCode.BAD_USER_INPUT && failure.fields !== undefined) {
+    extensions.fields = failure.fields;
+  }
+  return new GatewayError(message, extensions);
+}
+
+/** Why an answer was unusable; a closed set so no upstream text ever becomes a message. */
+export type BadResponseReason =
+  | 'redirect'
+  | 'unexpected status'
+  | 'empty body'
+  | 'not JSON'
+  | 'unexpected content type'
+  | 'body too large'
+  | 'invalid shape';
+
+export function badUpstreamResponse(
+  reason: BadResponseReason,
+  status: number,
+  detail?: { path?: string; requestId?: string },
+): GatewayError {
+  const where = detail?.path ? ` at ${detail.path}` : '';
+  const upstream: UpstreamErrorInfo = { status };
+  if (detail?.requestId !== undefined) upstream.requestId = detail.requestId;
+  return new GatewayError(
+    `${messageByCode.UPSTREAM_BAD_RESPONSE} Reason: ${reason}${where}.`,
+    { code: ErrorCode.UPSTREAM_BAD_RESPONSE, reason, upstream },
+  );
+}
+
+export function upstreamTimeout(deadlineMs: number, phase: string, cause: unknown): GatewayError {
+  return new GatewayError(
+    `${messageByCode.UPSTREAM_TIMEOUT} No ${phase} within ${deadlineMs} ms.`,
+    { code: ErrorCode.UPSTREAM_TIMEOUT },
+    cause,
+  );
+}
+
+export function upstreamUnreachable(cause: unknown): GatewayError {
+  return new GatewayError(
+    `${messageByCode.UPSTREAM_UNAVAILABLE} It could not be reached. Retry later.`,
+    { code: ErrorCode.UPSTREAM_UNAVAILABLE },
+    cause,
+  );
+}
+
+export function missingApiKey(): GatewayError {
+  return new GatewayError(
+    'No API key: send your AgentMC agent key in the X-Api-Key header (or Authorization: Bearer <key>).',
+    { code: ErrorCode.UNAUTHENTICATED },
+  );
+}
+
+export function malformedApiKey(header: string): GatewayError {
+  return new GatewayError(
+    `The API key in ${header} is malformed: it must be one token of 1 to 256 visible ASCII characters, sent once.`,
+    { code: ErrorCode.UNAUTHENTICATED },
+  );
+}
+
+export function argumentOutOfRange(
+  argumentName: string,
+  value: number,
+  min: number,
+  max: number,
+): GatewayError {
+  return new GatewayError(
+    `Argument "${argumentName}" must be between ${min} and ${max}; got ${value}.`,
+    { code: ErrorCode.BAD_USER_INPUT, argumentName, min, max },
+  );
+}

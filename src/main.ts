@@ -1,0 +1,73 @@
+import { createLogger } from 'graphql-yoga';
+import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
+import { startDemoUpstream, type DemoUpstream } from './demo/demo-upstream.js';
+import { createGateway, GRAPHQL_PATH } from './server.js';
+
+// Process entry only: config → upstream → gateway → listen, and a graceful shutdown.
+
+let config: GatewayConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+
+let demo: DemoUpstream | undefined;
+let upstreamUrl = config.upstreamUrl;
+if (upstreamUrl === undefined) {
+  demo = await startDemoUpstream();
+  upstreamUrl = demo.url;
+  logger.warn(
+    [
+      '',
+      '*************************************************************************',
+      '*  AGENTMC_API_URL is not set: serving SAMPLE DATA from the embedded     *',
+      '*  demo upstream. Any key works. Set AGENTMC_API_URL to reach AgentMC    *',
+      '*  (e.g. https://agentmc.ai/api/v1). Refused when NODE_ENV=production.  *',
+      '*************************************************************************',
+    ].join('\n'),
+  );
+}
+
+const gateway = createGateway(config, upstreamUrl, logger);
+const { httpServer } = gateway;
+
+httpServer.on('error', (error: NodeJS.ErrnoException) => {
+  process.stderr.write(
+    `Cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}. Set PORT or HOST.\n`,
+  );
+  process.exit(1);
+});
+
+httpServer.listen(config.port, config.host, () => {
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info(`GraphQL and GraphiQL at http://${host}:${port}${GRAPHQL_PATH}`);
+});
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received: finishing in-flight requests, then exiting`);
+  // Past the grace period, requests still running are cut off rather than holding the exit.
+  const force = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
+  force.unref();
+  await new Promise<void>((resolve) => {
+    httpServer.close(() => resolve());
+    httpServer.closeIdleConnections();
+  });
+  clearTimeout(force);
+  await gateway.closeUpstream();
+  await demo?.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+
+process.once('SIGTERM', (signal) => void shutdown(signal));
+process.once('SIGINT', (signal) => void shutdown(signal));

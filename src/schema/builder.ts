@@ -1,0 +1,24 @@
+import SchemaBuilder from '@pothos/core';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import type { GatewayContext } from '../context.js';
+
+/** The one SchemaBuilder: context type and scalars. Types live one per file beside it. */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string | number };
+    // Upstream timestamps stay validated RFC 3339 strings; the scalar normalises them to UTC.
+    DateTime: { Input: Date; Output: Date | string };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+  };
+}>({
+  defaultFieldNullability: false,
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSONObject', JSONObjectResolver);
+
+builder.queryType({
+  description: 'The entry points of the AgentMC GraphQL gateway.',
+});

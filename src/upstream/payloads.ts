@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+/*
+ * Validators for what the AgentMC API sends, written from its OpenAPI document
+ * (`AgentRealtimeRequestedSessionsResponse`, `AgentRealtimeSession`, `ApiError`), and the
+ * camelCase types they produce. Unknown fields are dropped; documented nulls stay null.
+ */
+
+/** The lifecycle statuses the API documents, in its own spelling. */
+export const KNOWN_SESSION_STATUSES = [
+  'requested',
+  'claimed',
+  'active',
+  'closed',
+  'failed',
+  'expired',
+] as const;
+export type KnownSessionStatus = (typeof KNOWN_SESSION_STATUSES)[number];
+/** A status the API added after this gateway was built; surfaced as UNKNOWN, never an error. */
+export type SessionStatus = KnownSessionStatus | 'unknown';
+
+const knownStatuses: ReadonlySet<string> = new Set(KNOWN_SESSION_STATUSES);
+
+const recordId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const timestamp = z.iso.datetime({ offset: true }).nullable();
+
+const socketConnectionPayload = z.object({
+  driver: z.string(),
+  key: z.string(),
+  cluster: z.string(),
+  host: z.string(),
+  port: z.number().int().min(0).max(65535),
+  scheme: z.string(),
+  path: z.string(),
+});
+
+const socketPayload = z
+  .object({
+    connection: socketConnectionPayload,
+    channel: z.string(),
+    event: z.string(),
+    auth_endpoint: z.string(),
+  })
+  .transform((socket) => ({
+    connection: socket.connection,
+    channel: socket.channel,
+    event: socket.event,
+    authEndpoint: socket.auth_endpoint,
+  }));
+
+// PHP serialises an empty associative array as `[]`; read it as the empty object it means.
+const metaObject = z
+  .union([z.record(z.string(), z.unknown()), z.tuple([]).transform(() => ({}))])
+  .nullable();
+
+const sessionPayload = z
+  .object({
+    id: recordId,
+    team_id: recordId,
+    agent_id: recordId,
+    requested_by_user_id: recordId.nullable(),
+    status: z.string().min(1).max(64),
+    claimed_at: timestamp,
+    opened_at: timestamp,
+    closed_at: timestamp,
+    expires_at: timestamp,
+    last_browser_heartbeat_at: timestamp,
+    last_agent_heartbeat_at: timestamp,
+    meta: metaObject,
+    socket: socketPayload.optional(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .transform((session) => ({
+    id: session.id,
+    teamId: session.team_id,
+    agentId: session.agent_id,
+    requestedByUserId: session.requested_by_user_id,
+    status: knownStatuses.has(session.status)
+      ? (session.status as KnownSessionStatus)
+      : ('unknown' as const),
+    upstreamStatus: session.status,
+    claimedAt: session.claimed_at,
+    openedAt: session.opened_at,
+    closedAt: session.closed_at,
+    expiresAt: session.expires_at,
+    lastBrowserHeartbeatAt: session.last_browser_heartbeat_at,
+    lastAgentHeartbeatAt: session.last_agent_heartbeat_at,
+    meta: session.meta,
+    socket: session.socket ?? null,
+    createdAt: session.created_at,
+    updatedAt: session.updated_at,
+  }));
+
+const requestedSessionsPayload = z.object({ data: z.array(sessionPayload) });
+
+export type RealtimeSession = z.output<typeof sessionPayload>;
+export type RealtimeSocket = NonNullable<RealtimeSession['socket']>;
+export type RealtimeSocketConnection = RealtimeSocket['connection'];
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; path: string };
+
+/** Validates a 200 body of `GET /agents/realtime/sessions/requested`. */
+export function parseRequestedSessions(json: unknown): ParseResult<RealtimeSession[]> {
+  const result = requestedSessionsPayload.safeParse(json);
+  if (result.success) return { ok: true, value: result.data.data };
+  return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
+}
+
+/** `data[3].status`: built from our schema's keys and indexes only, never from upstream text. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+const errorEnvelope = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).nullable().optional(),
+  }),
+});
+
+const fieldErrors = z.record(z.string(), z.array(z.string()));
+const retryAfterDetail = z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]);
+
+/** What an error envelope (`{ error: { code, message, details } }`) says, made safe to show. */
+export interface ErrorEnvelopeFacts {
+  code?: string;
+  message?: string;
+  fields?: Record<string, string[]>;
+  retryAfter?: number;
+}
+
+/**
+ * Reads the documented error envelope. A body that is not one (HTML from a proxy, an empty
+ * body, another JSON shape) gives no facts; the status alone still classifies the error.
+ * Every string is screened by `safeUpstreamText`, with the caller's key, which is never echoed.
+ */
+export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeFacts {
+  const envelope = errorEnvelope.safeParse(json);
+  if (!envelope.success) return {};
+  const { code, message, details } = envelope.data.error;
+  const facts: ErrorEnvelopeFacts = {};
+  if (/^[A-Za-z0-9_.:-]{1,64}$/.test(code)) facts.code = code;
+  const safeMessage = safeUpstreamText(message, apiKey);
+  if (safeMessage !== undefined) facts.message = safeMessage;
+
+  const fields = fieldErrors.safeParse(details?.fields);
+  if (fields.success) {
+    const safeFields: Record<string, string[]> = {};
+    for (const [name, messages] of Object.entries(fields.data).slice(0, 50)) {
+      if (!/^[A-Za-z0-9_.[\]-]{1,100}$/.test(name)) continue;
+      safeFields[name] = messages
+        .slice(0, 10)
+        .map((text) => safeUpstreamText(text, apiKey))
+        .filter((text): text is string => text !== undefined);
+    }
+    facts.fields = safeFields;
+  }
+  const retryAfter = retryAfterDetail.safeParse(details?.retry_after);
+  if (retryAfter.success) facts.retryAfter = Math.ceil(Number(retryAfter.data));
+  return facts;
+}
+
+/**
+ * Text that looks like it leaks internals (stack frames, file paths, SQL, HTML, addresses,
+ * error codes of sockets) or the caller's key is withheld rather than relayed.
+ */
+const LEAKY_TEXT =
+  /(?:\/[\w.-]+){2,}|[A-Za-z]:\\|\bat \S+ \(|\.(?:php|js|ts|py|rb|java):\d|SQLSTATE|\bselect\b.+\bfrom\b|exception|traceback|<[a-z!/]|\bE[A-Z]{4,}\b|\b\d{1,3}(?:\.\d{1,3}){3}\b|::1\b/i;
+
+export function safeUpstreamText(text: string, apiKey: string): string | undefined {
+  if (text.length === 0 || text.length > 300) return undefined;
+  if (/[\p{Cc}]/u.test(text)) return undefined;
+  if (text.includes(apiKey) || LEAKY_TEXT.test(text)) return undefined;
+  return text;
+}
