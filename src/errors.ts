@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga';
 
 /**
  * The catalogue of every `extensions.code` a client can meet. Codes are a stable contract:
@@ -10,6 +11,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A request the gateway cannot run: no operation to pick, a malformed document. */
+  BAD_REQUEST: 'BAD_REQUEST',
   RATE_LIMITED: 'RATE_LIMITED',
   UPSTREAM_REJECTED: 'UPSTREAM_REJECTED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
@@ -72,6 +75,7 @@ const messageByCode: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: 'The AgentMC API found no agent for this API key.',
   CONFLICT: 'The AgentMC API reported a conflict with the current state of the agent.',
   BAD_USER_INPUT: 'The AgentMC API rejected the request as invalid.',
+  BAD_REQUEST: 'The request cannot be run.',
   RATE_LIMITED: 'The AgentMC API is rate limiting this API key.',
   UPSTREAM_REJECTED: 'The AgentMC API rejected the request.',
   UPSTREAM_UNAVAILABLE: 'The AgentMC API is unavailable.',
@@ -181,3 +185,15 @@ export function argumentOutOfRange(
     { code: ErrorCode.BAD_USER_INPUT, argumentName, min, max },
   );
 }
+
+/**
+ * Yoga's masking policy, extended: an error that is, or wraps, a GatewayError was raised on
+ * purpose and is shown as it is (its cause stays in `originalError`, for logs only). Anything
+ * else is a bug and is masked as INTERNAL_SERVER_ERROR, without stack or cause, in every mode.
+ */
+export const maskError: MaskError = (error, message) => {
+  for (let current: unknown = error; current instanceof GraphQLError; current = current.originalError) {
+    if (current instanceof GatewayError) return error as GraphQLError;
+  }
+  return maskUnexpectedError(error, message, false);
+};

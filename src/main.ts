@@ -58,6 +58,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   // Past the grace period, requests still running are cut off rather than holding the exit.
   const force = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
   force.unref();
+  // Connections still serving a request close as soon as their response is sent.
+  httpServer.keepAliveTimeout = 1;
   await new Promise<void>((resolve) => {
     httpServer.close(() => resolve());
     httpServer.closeIdleConnections();

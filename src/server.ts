@@ -3,6 +3,8 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
+import { maskError } from './errors.js';
+import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
@@ -57,6 +59,8 @@ export function createGateway(
     graphqlEndpoint: GRAPHQL_PATH,
     logging: logger,
     landingPage: false,
+    maskedErrors: { maskError },
+    plugins: [useRequestErrorCodes()],
     context: (initial) =>
       createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
     // Served from the gateway itself: Yoga's default GraphiQL loads from a CDN.

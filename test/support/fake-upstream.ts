@@ -1,0 +1,94 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { sessionsPayload } from './sessions.js';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, e.g. /api/v1/agents/realtime/sessions/requested. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+/** Writes one scripted answer; `request` is what the gateway sent. */
+export type Responder = (response: ServerResponse, request: RecordedRequest) => void;
+
+export interface FakeUpstream {
+  /** What to use as AGENTMC_API_URL; ends in /api/v1 like the real one. */
+  baseUrl: URL;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  /** Scripts the answer to every following request. */
+  respondWith(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+
+/** A real AgentMC stand-in on 127.0.0.1: node:http, port 0, answers scripted per test. */
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let responder: Responder = json(200, sessionsPayload());
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://upstream.test');
+    const recorded = {
+      method: request.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+    };
+    requests.push(recorded);
+    responder(response, recorded);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: new URL(`http://127.0.0.1:${port}/api/v1`),
+    requests,
+    respondWith: (next) => {
+      responder = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A JSON answer with the given status and extra headers. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Responder {
+  return raw(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+}
+
+/** Any body with any headers: HTML from a proxy, an empty body, a wrong content type. */
+export function raw(status: number, body: string, headers: Record<string, string> = {}): Responder {
+  return (response) => {
+    response.writeHead(status, headers);
+    response.end(body);
+  };
+}
+
+/** The documented error envelope. */
+export function envelope(
+  status: number,
+  error: { code: string; message: string; details?: Record<string, unknown> | null },
+  headers: Record<string, string> = {},
+): Responder {
+  return json(status, { error }, headers);
+}
+
+/** Accepts the request and never answers. */
+export const hang: Responder = () => undefined;
+
+/** Drops the connection without a response. */
+export const reset: Responder = (response) => {
+  response.socket?.destroy();
+};

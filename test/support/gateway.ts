@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { YogaLogger } from 'graphql-yoga';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, GRAPHQL_PATH } from '../../src/server.js';
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+  };
+}
+
+export interface TestGateway {
+  url: URL;
+  /** Everything the gateway logged, one string per call. */
+  logs: string[];
+  query(
+    query: string,
+    options?: { variables?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse>;
+  close(): Promise<void>;
+}
+
+/** The real gateway, composed as `main.ts` composes it, listening on 127.0.0.1:0. */
+export async function startTestGateway(
+  upstreamUrl: URL,
+  environment: Record<string, string> = {},
+): Promise<TestGateway> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AGENTMC_API_URL: upstreamUrl.href,
+    ...environment,
+  });
+  const logs: string[] = [];
+  const capture = (level: string) => (...args: unknown[]) => {
+    logs.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ')}`);
+  };
+  const logger: YogaLogger = {
+    debug: capture('debug'),
+    info: capture('info'),
+    warn: capture('warn'),
+    error: capture('error'),
+  };
+  const gateway = createGateway(config, upstreamUrl, logger);
+  const { httpServer } = gateway;
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = new URL(`http://127.0.0.1:${port}${GRAPHQL_PATH}`);
+
+  return {
+    url,
+    logs,
+    async query(query, { variables, headers = {} } = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await gateway.closeUpstream();
+    },
+  };
+}
