@@ -57,7 +57,9 @@ const environmentSchema = z
       .default(1024 * 1024),
     /** @default "info" */
     LOG_LEVEL: z
-      .enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'expected debug, info, warn, error or silent' })
+      .enum(['debug', 'info', 'warn', 'error', 'silent'], {
+        error: 'expected debug, info, warn, error or silent',
+      })
       .default('info'),
     /** @default 10000; how long shutdown waits for in-flight requests. */
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),

@@ -85,8 +85,7 @@ const messageByCode: Readonly<Record<ErrorCode, string>> = {
 
 export function codeForUpstreamStatus(status: number): ErrorCode {
   return (
-    codeByStatus[status] ??
-    (status >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_REJECTED)
+    codeByStatus[status] ?? (status >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_REJECTED)
   );
 }
 
@@ -138,10 +137,11 @@ export function badUpstreamResponse(
   const where = detail?.path ? ` at ${detail.path}` : '';
   const upstream: UpstreamErrorInfo = { status };
   if (detail?.requestId !== undefined) upstream.requestId = detail.requestId;
-  return new GatewayError(
-    `${messageByCode.UPSTREAM_BAD_RESPONSE} Reason: ${reason}${where}.`,
-    { code: ErrorCode.UPSTREAM_BAD_RESPONSE, reason, upstream },
-  );
+  return new GatewayError(`${messageByCode.UPSTREAM_BAD_RESPONSE} Reason: ${reason}${where}.`, {
+    code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+    reason,
+    upstream,
+  });
 }
 
 export function upstreamTimeout(deadlineMs: number, phase: string, cause: unknown): GatewayError {
@@ -180,10 +180,12 @@ export function argumentOutOfRange(
   min: number,
   max: number,
 ): GatewayError {
-  return new GatewayError(
-    `Argument "${argumentName}" must be between ${min} and ${max}; got ${value}.`,
-    { code: ErrorCode.BAD_USER_INPUT, argumentName, min, max },
-  );
+  return new GatewayError(`Argument "${argumentName}" must be between ${min} and ${max}; got ${value}.`, {
+    code: ErrorCode.BAD_USER_INPUT,
+    argumentName,
+    min,
+    max,
+  });
 }
 
 /**

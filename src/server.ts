@@ -11,23 +11,24 @@ import { GATEWAY_NAME, USER_AGENT } from './version.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
-const exampleQuery = /* GraphQL */ `# Realtime sessions that browsers have asked your agent to join.
-# Put your agent key (mca_…) in the Headers tab below, then press ▶.
-query RequestedSessions($limit: Int) {
-  agent {
-    requestedSessions(limit: $limit) {
-      id
-      status
-      requestedByUserId
-      expiresAt
-      meta
-      socket {
-        channel
-        event
+const exampleQuery = /* GraphQL */ `
+  # Realtime sessions that browsers have asked your agent to join.
+  # Put your agent key (mca_…) in the Headers tab below, then press ▶.
+  query RequestedSessions($limit: Int) {
+    agent {
+      requestedSessions(limit: $limit) {
+        id
+        status
+        requestedByUserId
+        expiresAt
+        meta
+        socket {
+          channel
+          event
+        }
       }
     }
   }
-}
 `;
 
 export interface Gateway {
@@ -42,11 +43,7 @@ export interface Gateway {
  * Builds the whole gateway (upstream client, schema, context, Yoga) exactly as the process
  * runs it. It never listens: `main.ts` does, and tests listen on port 0.
  */
-export function createGateway(
-  config: GatewayConfig,
-  upstreamUrl: URL,
-  logger: YogaLogger,
-): Gateway {
+export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: YogaLogger): Gateway {
   const client = new AgentMcClient({
     baseUrl: upstreamUrl,
     timeouts: config.upstreamTimeouts,
@@ -61,8 +58,7 @@ export function createGateway(
     landingPage: false,
     maskedErrors: { maskError },
     plugins: [useRequestErrorCodes()],
-    context: (initial) =>
-      createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
+    context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
     // Served from the gateway itself: Yoga's default GraphiQL loads from a CDN.
     renderGraphiQL,
     graphiql: {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-const manifest = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { name: string; version: string };
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 export const GATEWAY_NAME = manifest.name;
 export const GATEWAY_VERSION = manifest.version;

@@ -102,6 +102,8 @@ describe('loadConfig', () => {
   });
 
   it('keeps the base path of AGENTMC_API_URL', () => {
-    expect(loadConfig({ AGENTMC_API_URL: 'https://agentmc.ai/api/v1/' }).upstreamUrl?.pathname).toBe('/api/v1/');
+    expect(loadConfig({ AGENTMC_API_URL: 'https://agentmc.ai/api/v1/' }).upstreamUrl?.pathname).toBe(
+      '/api/v1/',
+    );
   });
 });

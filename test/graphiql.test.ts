@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGateway } from './support/harness.js';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
+const harness = useGateway();
 let html: string;
 let status: number;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway(upstream.baseUrl);
-  const response = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+  const response = await fetch(harness.gateway.url, { headers: { accept: 'text/html' } });
   status = response.status;
   html = await response.text();
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
 });
 
 describe('GraphiQL at /graphql', () => {

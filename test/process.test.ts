@@ -20,7 +20,10 @@ afterEach(() => {
 });
 
 /** Starts the gateway as a user does; `command` defaults to the process entry under tsx. */
-function start(env: Record<string, string>, command = ['node', '--import', 'tsx', 'src/main.ts']): RunningProcess {
+function start(
+  env: Record<string, string>,
+  command = ['node', '--import', 'tsx', 'src/main.ts'],
+): RunningProcess {
   const [file = 'node', ...args] = command;
   const child = spawn(file, args, {
     cwd: root,
@@ -52,7 +55,9 @@ async function post(url: string, headers: Record<string, string> = { 'x-api-key'
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: QUERY }),
   });
-  return (await response.json()) as { data?: { agent: { requestedSessions: { id: string; status: string }[] } } };
+  return (await response.json()) as {
+    data?: { agent: { requestedSessions: { id: string; status: string }[] } };
+  };
 }
 
 describe('npm start without AGENTMC_API_URL', () => {
@@ -71,9 +76,9 @@ describe('npm start without AGENTMC_API_URL', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: QUERY }),
     });
-    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(
+      ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+    ).toBe('UNAUTHENTICATED');
     gateway.child.kill('SIGTERM');
     await gateway.exit;
   });
@@ -103,23 +108,26 @@ describe('shutdown', () => {
     await upstream?.close();
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s finishes the in-flight request, then exits 0', async (signal) => {
-    upstream = await startFakeUpstream();
-    const slow = upstream;
-    slow.respondWith((response, request) => {
-      setTimeout(() => json(200, sessionsPayload())(response, request), 600);
-    });
-    const gateway = start({ AGENTMC_API_URL: slow.baseUrl.href });
-    const url = await listeningUrl(gateway);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s finishes the in-flight request, then exits 0',
+    async (signal) => {
+      upstream = await startFakeUpstream();
+      const slow = upstream;
+      slow.respondWith((response, request) => {
+        setTimeout(() => json(200, sessionsPayload())(response, request), 600);
+      });
+      const gateway = start({ AGENTMC_API_URL: slow.baseUrl.href });
+      const url = await listeningUrl(gateway);
 
-    const inFlight = post(url);
-    while (slow.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    gateway.child.kill(signal);
+      const inFlight = post(url);
+      while (slow.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      gateway.child.kill(signal);
 
-    const body = await inFlight;
-    expect(body.data?.agent.requestedSessions.map((s) => s.id)).toEqual(['501', '502']);
-    expect(await gateway.exit).toBe(0);
-    await expect(post(url)).rejects.toThrow();
-    expect(gateway.stdout()).toContain(`${signal} received`);
-  });
+      const body = await inFlight;
+      expect(body.data?.agent.requestedSessions.map((s) => s.id)).toEqual(['501', '502']);
+      expect(await gateway.exit).toBe(0);
+      await expect(post(url)).rejects.toThrow();
+      expect(gateway.stdout()).toContain(`${signal} received`);
+    },
+  );
 });

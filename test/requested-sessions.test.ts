@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { json, SESSIONS_PATH, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { json, SESSIONS_PATH } from './support/fake-upstream.js';
+import { useGateway } from './support/harness.js';
 import { fullSession, session, sessionsPayload, sparseSession } from './support/sessions.js';
 
 const KEY = 'mca_happy_path_key_123';
@@ -8,30 +8,41 @@ const ALL_FIELDS = /* GraphQL */ `
   query All($limit: Int) {
     agent {
       requestedSessions(limit: $limit) {
-        id teamId agentId requestedByUserId status upstreamStatus
-        claimedAt openedAt closedAt expiresAt lastBrowserHeartbeatAt lastAgentHeartbeatAt
-        createdAt updatedAt meta
-        socket { connection { driver key cluster host port scheme path } channel event authEndpoint }
+        id
+        teamId
+        agentId
+        requestedByUserId
+        status
+        upstreamStatus
+        claimedAt
+        openedAt
+        closedAt
+        expiresAt
+        lastBrowserHeartbeatAt
+        lastAgentHeartbeatAt
+        createdAt
+        updatedAt
+        meta
+        socket {
+          connection {
+            driver
+            key
+            cluster
+            host
+            port
+            scheme
+            path
+          }
+          channel
+          event
+          authEndpoint
+        }
       }
     }
   }
 `;
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway(upstream.baseUrl);
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-  upstream.respondWith(json(200, sessionsPayload()));
-});
+const harness = useGateway();
 
 function sessionsOf(body: { data?: Record<string, unknown> | null }): Record<string, unknown>[] {
   return (body.data?.agent as { requestedSessions: Record<string, unknown>[] }).requestedSessions;
@@ -39,7 +50,7 @@ function sessionsOf(body: { data?: Record<string, unknown> | null }): Record<str
 
 describe('agent.requestedSessions', () => {
   it('maps every field from snake_case REST to camelCase GraphQL', async () => {
-    const response = await gateway.query(ALL_FIELDS, { headers: { 'x-api-key': KEY } });
+    const response = await harness.gateway.query(ALL_FIELDS, { headers: { 'x-api-key': KEY } });
 
     expect(response.status).toBe(200);
     expect(response.body.errors).toBeUndefined();
@@ -90,9 +101,11 @@ describe('agent.requestedSessions', () => {
 
   it('maps every documented status to its enum value', async () => {
     const statuses = ['requested', 'claimed', 'active', 'closed', 'failed', 'expired'];
-    upstream.respondWith(json(200, sessionsPayload(statuses.map((status, i) => session(i + 1, status)))));
+    harness.upstream.respondWith(
+      json(200, sessionsPayload(statuses.map((status, i) => session(i + 1, status)))),
+    );
 
-    const response = await gateway.query('{ agent { requestedSessions { status } } }', {
+    const response = await harness.gateway.query('{ agent { requestedSessions { status } } }', {
       headers: { 'x-api-key': KEY },
     });
 
@@ -100,10 +113,10 @@ describe('agent.requestedSessions', () => {
   });
 
   it('sends GET {base}/agents/realtime/sessions/requested with the default limit 20', async () => {
-    await gateway.query('{ agent { requestedSessions { id } } }', { headers: { 'x-api-key': KEY } });
+    await harness.gateway.query('{ agent { requestedSessions { id } } }', { headers: { 'x-api-key': KEY } });
 
-    expect(upstream.requests).toHaveLength(1);
-    const [request] = upstream.requests;
+    expect(harness.upstream.requests).toHaveLength(1);
+    const [request] = harness.upstream.requests;
     expect(request?.method).toBe('GET');
     expect(request?.path).toBe(SESSIONS_PATH);
     expect(request?.query.get('limit')).toBe('20');
@@ -113,22 +126,24 @@ describe('agent.requestedSessions', () => {
   });
 
   it('sends an explicit limit, literal or variable', async () => {
-    await gateway.query('{ agent { requestedSessions(limit: 3) { id } } }', { headers: { 'x-api-key': KEY } });
-    await gateway.query(ALL_FIELDS, { variables: { limit: 100 }, headers: { 'x-api-key': KEY } });
-    await gateway.query(ALL_FIELDS, { variables: { limit: 1 }, headers: { 'x-api-key': KEY } });
+    await harness.gateway.query('{ agent { requestedSessions(limit: 3) { id } } }', {
+      headers: { 'x-api-key': KEY },
+    });
+    await harness.gateway.query(ALL_FIELDS, { variables: { limit: 100 }, headers: { 'x-api-key': KEY } });
+    await harness.gateway.query(ALL_FIELDS, { variables: { limit: 1 }, headers: { 'x-api-key': KEY } });
 
-    expect(upstream.requests.map((r) => r.query.get('limit'))).toEqual(['3', '100', '1']);
+    expect(harness.upstream.requests.map((r) => r.query.get('limit'))).toEqual(['3', '100', '1']);
   });
 
   it('ignores unknown upstream fields and reads an empty PHP array as an empty meta object', async () => {
-    upstream.respondWith(
+    harness.upstream.respondWith(
       json(200, {
         data: [{ ...sparseSession, meta: [], brand_new_field: { x: 1 } }],
         links: { next: null },
       }),
     );
 
-    const response = await gateway.query('{ agent { requestedSessions { id meta } } }', {
+    const response = await harness.gateway.query('{ agent { requestedSessions { id meta } } }', {
       headers: { 'x-api-key': KEY },
     });
 
@@ -136,9 +151,9 @@ describe('agent.requestedSessions', () => {
   });
 
   it('returns an empty list when the agent has no requested sessions', async () => {
-    upstream.respondWith(json(200, { data: [] }));
+    harness.upstream.respondWith(json(200, { data: [] }));
 
-    const response = await gateway.query('{ agent { requestedSessions { id } } }', {
+    const response = await harness.gateway.query('{ agent { requestedSessions { id } } }', {
       headers: { 'x-api-key': KEY },
     });
 
@@ -146,12 +161,12 @@ describe('agent.requestedSessions', () => {
   });
 
   it('accepts a JSON content type with parameters and a +json suffix', async () => {
-    upstream.respondWith((response) => {
+    harness.upstream.respondWith((response) => {
       response.writeHead(200, { 'content-type': 'application/vnd.agentmc+json; charset=utf-8' });
       response.end(JSON.stringify(sessionsPayload([sparseSession])));
     });
 
-    const response = await gateway.query('{ agent { requestedSessions { id } } }', {
+    const response = await harness.gateway.query('{ agent { requestedSessions { id } } }', {
       headers: { 'x-api-key': KEY },
     });
 
@@ -161,13 +176,13 @@ describe('agent.requestedSessions', () => {
 
 describe('an upstream status this gateway does not know', () => {
   it('is served as UNKNOWN with upstreamStatus, keeps the rest of the list, and warns once', async () => {
-    upstream.respondWith(
+    harness.upstream.respondWith(
       json(200, sessionsPayload([session(1, 'requested'), session(2, 'paused'), session(3, 'active')])),
     );
     const query = '{ agent { requestedSessions { id status upstreamStatus } } }';
 
-    const first = await gateway.query(query, { headers: { 'x-api-key': KEY } });
-    await gateway.query(query, { headers: { 'x-api-key': KEY } });
+    const first = await harness.gateway.query(query, { headers: { 'x-api-key': KEY } });
+    await harness.gateway.query(query, { headers: { 'x-api-key': KEY } });
 
     expect(first.body.errors).toBeUndefined();
     expect(sessionsOf(first.body)).toEqual([
@@ -175,7 +190,9 @@ describe('an upstream status this gateway does not know', () => {
       { id: '2', status: 'UNKNOWN', upstreamStatus: 'paused' },
       { id: '3', status: 'ACTIVE', upstreamStatus: 'active' },
     ]);
-    const warnings = gateway.logs.filter((line) => line.startsWith('warn') && line.includes('"paused"'));
+    const warnings = harness.gateway.logs.filter(
+      (line) => line.startsWith('warn') && line.includes('"paused"'),
+    );
     expect(warnings).toHaveLength(1);
   });
 });

@@ -16,7 +16,9 @@ import { schema } from '../src/schema/index.js';
 
 describe('schema.graphql', () => {
   it('is exactly what `npm run codegen` prints from the Pothos schema (run it and commit the file)', async () => {
-    const target = (codegenConfig.generates as Record<string, { config?: Record<string, unknown> }>)['schema.graphql'];
+    const target = (codegenConfig.generates as Record<string, { config?: Record<string, unknown> }>)[
+      'schema.graphql'
+    ];
     const printed = await printSchemaAst(schema, [], target?.config ?? {});
     const committed = readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
 
@@ -46,7 +48,8 @@ describe('descriptions, so GraphiQL documents the API', () => {
         }
       }
       if (isEnumType(type)) {
-        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description) missing.push(`${type.name}.${value.name}`);
       }
     }
     expect(missing).toEqual([]);

@@ -1,44 +1,26 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  envelope,
-  hang,
-  json,
-  raw,
-  reset,
-  startFakeUpstream,
-  type FakeUpstream,
-  type Responder,
-} from './support/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { envelope, hang, json, raw, reset, type Responder } from './support/fake-upstream.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
+import { useGateway } from './support/harness.js';
 import { fullSession, sessionsPayload } from './support/sessions.js';
 
 const KEY = 'mca_secret_key_never_echoed_42';
 const QUERY = '{ agent { requestedSessions(limit: 7) { id } } }';
 
-let upstream: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = await startTestGateway(upstream.baseUrl, {
-    UPSTREAM_HEADERS_TIMEOUT_MS: '300',
-    UPSTREAM_BODY_TIMEOUT_MS: '300',
-    UPSTREAM_MAX_BODY_BYTES: '65536',
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
+const harness = useGateway({
+  UPSTREAM_HEADERS_TIMEOUT_MS: '300',
+  UPSTREAM_BODY_TIMEOUT_MS: '300',
+  UPSTREAM_MAX_BODY_BYTES: '65536',
 });
 
 /** The one error of a failed requestedSessions field, after checking what every error shares. */
-async function failWith(responder: Responder, target: TestGateway = gateway): Promise<Record<string, unknown>> {
-  upstream.respondWith(responder);
+async function failWith(
+  responder: Responder,
+  target: TestGateway = harness.gateway,
+): Promise<Record<string, unknown>> {
+  harness.upstream.respondWith(responder);
   const response = await target.query(QUERY, { headers: { 'x-api-key': KEY } });
   expectSafeFieldError(response);
   return response.body.errors?.[0]?.extensions ?? {};
@@ -52,7 +34,17 @@ function expectSafeFieldError(response: GraphQLResponse): void {
   expect(response.body.errors?.[0]?.path).toEqual(['agent', 'requestedSessions']);
   expect(response.body.errors?.[0]?.extensions?.http).toBeUndefined();
   // Nothing that identifies the caller or our internals leaks.
-  for (const secret of [KEY, 'limit=7', '127.0.0.1', '/api/v1', 'node_modules', '/work/', 'stack', 'ECONN', 'UND_ERR']) {
+  for (const secret of [
+    KEY,
+    'limit=7',
+    '127.0.0.1',
+    '/api/v1',
+    'node_modules',
+    '/work/',
+    'stack',
+    'ECONN',
+    'UND_ERR',
+  ]) {
     expect(response.text).not.toContain(secret);
   }
 }
@@ -136,7 +128,13 @@ describe('upstream error statuses, each row of the table', () => {
 
 describe('error bodies that are not the envelope still map by status', () => {
   it.each([
-    ['HTML from a proxy', 502, '<html><body><h1>502 Bad Gateway</h1>nginx at /var/www</body></html>', 'text/html', 'UPSTREAM_UNAVAILABLE'],
+    [
+      'HTML from a proxy',
+      502,
+      '<html><body><h1>502 Bad Gateway</h1>nginx at /var/www</body></html>',
+      'text/html',
+      'UPSTREAM_UNAVAILABLE',
+    ],
     ['an empty body', 401, '', 'application/json', 'UNAUTHENTICATED'],
     ['JSON of another shape', 403, '{"message":"nope"}', 'application/json', 'FORBIDDEN'],
     ['broken JSON', 404, '{"error": {', 'application/json', 'NOT_FOUND'],
@@ -159,18 +157,25 @@ describe('upstream text that would leak internals is withheld', () => {
   ])('an envelope message with %s is dropped, the code stays', async (_case, message) => {
     const extensions = await failWith(envelope(500, { code: 'server.error', message }));
 
-    expect(extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', upstream: { status: 500, code: 'server.error' } });
+    expect(extensions).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { status: 500, code: 'server.error' },
+    });
   });
 
   it('only the request id and Retry-After are taken from upstream headers', async () => {
     const extensions = await failWith(
-      envelope(503, { code: 'down', message: 'Down for maintenance.' }, {
-        'x-request-id': 'abc-789',
-        'retry-after': '3',
-        server: 'nginx/1.25.3',
-        'set-cookie': 'session=secret',
-        'x-debug-path': '/srv/app',
-      }),
+      envelope(
+        503,
+        { code: 'down', message: 'Down for maintenance.' },
+        {
+          'x-request-id': 'abc-789',
+          'retry-after': '3',
+          server: 'nginx/1.25.3',
+          'set-cookie': 'session=secret',
+          'x-debug-path': '/srv/app',
+        },
+      ),
     );
 
     expect(extensions).toEqual({
@@ -185,7 +190,11 @@ describe('unusable 2xx and 3xx answers are UPSTREAM_BAD_RESPONSE', () => {
   it.each([
     ['non-JSON', raw(200, 'not json at all', { 'content-type': 'application/json' }), 'not JSON'],
     ['an empty body', raw(200, '', { 'content-type': 'application/json' }), 'empty body'],
-    ['a wrong content type', raw(200, JSON.stringify(sessionsPayload()), { 'content-type': 'text/html' }), 'unexpected content type'],
+    [
+      'a wrong content type',
+      raw(200, JSON.stringify(sessionsPayload()), { 'content-type': 'text/html' }),
+      'unexpected content type',
+    ],
     ['no content type', raw(200, JSON.stringify(sessionsPayload())), 'unexpected content type'],
     ['a 204', raw(204, ''), 'unexpected status'],
     ['a body over the byte cap', json(200, { data: [], padding: 'x'.repeat(200_000) }), 'body too large'],
@@ -200,15 +209,23 @@ describe('unusable 2xx and 3xx answers are UPSTREAM_BAD_RESPONSE', () => {
     ['data not a list', { data: {} }, 'data'],
     ['an id that is a string', { data: [{ ...fullSession, id: '501' }] }, 'data[0].id'],
     ['a required field missing', { data: [{ ...fullSession, team_id: undefined }] }, 'data[0].team_id'],
-    ['a timestamp that is not RFC 3339', { data: [{ ...fullSession, claimed_at: 'yesterday' }] }, 'data[0].claimed_at'],
+    [
+      'a timestamp that is not RFC 3339',
+      { data: [{ ...fullSession, claimed_at: 'yesterday' }] },
+      'data[0].claimed_at',
+    ],
     ['meta that is a string', { data: [{ ...fullSession, meta: 'x' }] }, 'data[0].meta'],
-    ['a socket without its connection', { data: [fullSession, { ...fullSession, socket: { channel: 'c' } }] }, 'data[1].socket.connection'],
+    [
+      'a socket without its connection',
+      { data: [fullSession, { ...fullSession, socket: { channel: 'c' } }] },
+      'data[1].socket.connection',
+    ],
     ['a null status', { data: [{ ...fullSession, status: null }] }, 'data[0].status'],
   ])('an invalid shape: %s, naming where', async (_case, body, path) => {
     const extensions = await failWith(json(200, body));
 
     expect(extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', reason: 'invalid shape' });
-    const response = await gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
+    const response = await harness.gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
     expect(response.body.errors?.[0]?.message).toContain(`at ${path}.`);
   });
 
@@ -225,7 +242,11 @@ describe('unusable 2xx and 3xx answers are UPSTREAM_BAD_RESPONSE', () => {
         const extensions = await failWith(
           raw(status, '', { location: `http://127.0.0.1:${port}/api/v1/agents/realtime/sessions/requested` }),
         );
-        expect(extensions).toEqual({ code: 'UPSTREAM_BAD_RESPONSE', reason: 'redirect', upstream: { status } });
+        expect(extensions).toEqual({
+          code: 'UPSTREAM_BAD_RESPONSE',
+          reason: 'redirect',
+          upstream: { status },
+        });
       }
       expect(elsewhere).toEqual([]);
     } finally {
@@ -292,8 +313,8 @@ describe('transport failures', () => {
   });
 
   it('the timeout message says which deadline passed', async () => {
-    upstream.respondWith(hang);
-    const response = await gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
+    harness.upstream.respondWith(hang);
+    const response = await harness.gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
 
     expect(response.body.errors?.[0]?.message).toBe(
       'The AgentMC API did not answer in time. No response headers within 300 ms.',
@@ -304,9 +325,9 @@ describe('transport failures', () => {
 describe('the upstream recovers', () => {
   it('a failure is not remembered: the next request succeeds', async () => {
     await failWith(raw(503, ''));
-    upstream.respondWith(json(200, sessionsPayload()));
+    harness.upstream.respondWith(json(200, sessionsPayload()));
 
-    const response = await gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
+    const response = await harness.gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
 
     expect(response.body.errors).toBeUndefined();
   });

@@ -9,7 +9,10 @@ import { builder } from './builder.js';
 export const RealtimeSessionStatusEnum = builder.enumType('RealtimeSessionStatus', {
   description: 'Where a realtime session is in its lifecycle.',
   values: {
-    REQUESTED: { value: 'requested', description: 'A browser asked the agent to join; nobody has claimed it yet.' },
+    REQUESTED: {
+      value: 'requested',
+      description: 'A browser asked the agent to join; nobody has claimed it yet.',
+    },
     CLAIMED: { value: 'claimed', description: 'The agent claimed the session and is about to open it.' },
     ACTIVE: { value: 'active', description: 'The session is open and both sides are connected.' },
     CLOSED: { value: 'closed', description: 'The session ended normally.' },
@@ -28,7 +31,9 @@ const RealtimeSocketConnectionRef = builder
   .implement({
     description: 'How to reach the realtime socket server (Pusher protocol).',
     fields: (t) => ({
-      driver: t.exposeString('driver', { description: 'The broadcasting driver, e.g. `pusher` or `reverb`.' }),
+      driver: t.exposeString('driver', {
+        description: 'The broadcasting driver, e.g. `pusher` or `reverb`.',
+      }),
       key: t.exposeString('key', { description: 'The public application key to connect with.' }),
       cluster: t.exposeString('cluster', { description: 'The cluster of the socket service.' }),
       host: t.exposeString('host', { description: 'Host name of the socket server.' }),
@@ -54,46 +59,60 @@ const RealtimeSocketRef = builder.objectRef<RealtimeSocket>('RealtimeSocket').im
   }),
 });
 
+type TimestampField =
+  | 'claimedAt'
+  | 'openedAt'
+  | 'closedAt'
+  | 'expiresAt'
+  | 'lastBrowserHeartbeatAt'
+  | 'lastAgentHeartbeatAt'
+  | 'createdAt'
+  | 'updatedAt';
+
 export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSession').implement({
   description: 'A realtime session between a browser user and an agent.',
-  fields: (t) => ({
-    id: t.exposeID('id', { description: 'Unique identifier of the session.' }),
-    teamId: t.exposeID('teamId', { description: 'The team that owns the session.' }),
-    agentId: t.exposeID('agentId', { description: 'The agent asked to join the session.' }),
-    requestedByUserId: t.exposeID('requestedByUserId', {
-      nullable: true,
-      description: 'The user who requested the session; null when the system requested it.',
-    }),
-    status: t.expose('status', {
-      type: RealtimeSessionStatusEnum,
-      description: 'Current lifecycle status. UNKNOWN for a status this gateway does not know yet.',
-    }),
-    upstreamStatus: t.exposeString('upstreamStatus', {
-      description:
-        'The status exactly as the AgentMC API sent it (e.g. `requested`). Differs from `status` only when `status` is UNKNOWN.',
-    }),
-    claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true, description: 'When the agent claimed the session.' }),
-    openedAt: t.expose('openedAt', { type: 'DateTime', nullable: true, description: 'When the session opened.' }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When the session closed.' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the session expires unless claimed or used.' }),
-    lastBrowserHeartbeatAt: t.expose('lastBrowserHeartbeatAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'The last heartbeat received from the browser.',
-    }),
-    lastAgentHeartbeatAt: t.expose('lastAgentHeartbeatAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'The last heartbeat received from the agent.',
-    }),
-    meta: t.expose('meta', { type: 'JSONObject', nullable: true, description: 'Arbitrary metadata attached to the session.' }),
-    socket: t.field({
-      type: RealtimeSocketRef,
-      nullable: true,
-      description: 'Connection details for joining the session; null when the API sends none.',
-      resolve: (session) => session.socket,
-    }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true, description: 'When the session was created.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When the session last changed.' }),
-  }),
+  fields: (t) => {
+    // Every timestamp is nullable upstream and normalised to UTC by the DateTime scalar.
+    const timestamp = (name: TimestampField, description: string) =>
+      t.expose(name, { type: 'DateTime', nullable: true, description });
+    return {
+      id: t.exposeID('id', { description: 'Unique identifier of the session.' }),
+      teamId: t.exposeID('teamId', { description: 'The team that owns the session.' }),
+      agentId: t.exposeID('agentId', { description: 'The agent asked to join the session.' }),
+      requestedByUserId: t.exposeID('requestedByUserId', {
+        nullable: true,
+        description: 'The user who requested the session; null when the system requested it.',
+      }),
+      status: t.expose('status', {
+        type: RealtimeSessionStatusEnum,
+        description: 'Current lifecycle status. UNKNOWN for a status this gateway does not know yet.',
+      }),
+      upstreamStatus: t.exposeString('upstreamStatus', {
+        description:
+          'The status exactly as the AgentMC API sent it (e.g. `requested`). Differs from `status` only when `status` is UNKNOWN.',
+      }),
+      claimedAt: timestamp('claimedAt', 'When the agent claimed the session.'),
+      openedAt: timestamp('openedAt', 'When the session opened.'),
+      closedAt: timestamp('closedAt', 'When the session closed.'),
+      expiresAt: timestamp('expiresAt', 'When the session expires unless claimed or used.'),
+      lastBrowserHeartbeatAt: timestamp(
+        'lastBrowserHeartbeatAt',
+        'The last heartbeat received from the browser.',
+      ),
+      lastAgentHeartbeatAt: timestamp('lastAgentHeartbeatAt', 'The last heartbeat received from the agent.'),
+      meta: t.expose('meta', {
+        type: 'JSONObject',
+        nullable: true,
+        description: 'Arbitrary metadata attached to the session.',
+      }),
+      socket: t.field({
+        type: RealtimeSocketRef,
+        nullable: true,
+        description: 'Connection details for joining the session; null when the API sends none.',
+        resolve: (session) => session.socket,
+      }),
+      createdAt: timestamp('createdAt', 'When the session was created.'),
+      updatedAt: timestamp('updatedAt', 'When the session last changed.'),
+    };
+  },
 });

@@ -49,9 +49,7 @@ const socketPayload = z
   }));
 
 // PHP serialises an empty associative array as `[]`; read it as the empty object it means.
-const metaObject = z
-  .union([z.record(z.string(), z.unknown()), z.tuple([]).transform(() => ({}))])
-  .nullable();
+const metaObject = z.union([z.record(z.string(), z.unknown()), z.tuple([]).transform(() => ({}))]).nullable();
 
 const sessionPayload = z
   .object({
@@ -76,9 +74,7 @@ const sessionPayload = z
     teamId: session.team_id,
     agentId: session.agent_id,
     requestedByUserId: session.requested_by_user_id,
-    status: knownStatuses.has(session.status)
-      ? (session.status as KnownSessionStatus)
-      : ('unknown' as const),
+    status: knownStatuses.has(session.status) ? (session.status as KnownSessionStatus) : ('unknown' as const),
     upstreamStatus: session.status,
     claimedAt: session.claimed_at,
     openedAt: session.opened_at,

@@ -35,9 +35,11 @@ export async function startTestGateway(
     ...environment,
   });
   const logs: string[] = [];
-  const capture = (level: string) => (...args: unknown[]) => {
-    logs.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ')}`);
-  };
+  const capture =
+    (level: string) =>
+    (...args: unknown[]) => {
+      logs.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ')}`);
+    };
   const logger: YogaLogger = {
     debug: capture('debug'),
     info: capture('info'),

@@ -56,8 +56,8 @@ export function session(id: number, status = 'requested'): Record<string, unknow
   return { ...sparseSession, id, status };
 }
 
-export function sessionsPayload(
-  sessions: Record<string, unknown>[] = [fullSession, sparseSession],
-): { data: Record<string, unknown>[] } {
+export function sessionsPayload(sessions: Record<string, unknown>[] = [fullSession, sparseSession]): {
+  data: Record<string, unknown>[];
+} {
   return { data: sessions };
 }
