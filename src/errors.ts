@@ -174,6 +174,13 @@ export function malformedApiKey(header: string): GatewayError {
   );
 }
 
+export function anotherAgentForbidden(): GatewayError {
+  return new GatewayError(
+    'This API key authenticates a different agent: the gateway serves only the data of the agent the key belongs to.',
+    { code: ErrorCode.FORBIDDEN },
+  );
+}
+
 export function argumentOutOfRange(
   argumentName: string,
   value: number,

@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import codegenConfig from '../codegen.js';
+import { plugin as printSubgraphSdl } from '../codegen/subgraph-sdl.js';
 import { ErrorCode } from '../src/errors.js';
 import { schema } from '../src/schema/index.js';
 
@@ -26,9 +27,32 @@ describe('schema.graphql', () => {
   });
 });
 
+describe('subgraph.graphql', () => {
+  it('is exactly the subgraph SDL `npm run codegen` prints (run it and commit the file)', async () => {
+    const printed = await printSubgraphSdl(schema, [], {});
+    const committed = readFileSync(new URL('../subgraph.graphql', import.meta.url), 'utf8');
+
+    expect(committed).toBe(printed);
+  });
+
+  it('links Federation v2 and declares the entity keys', () => {
+    const committed = readFileSync(new URL('../subgraph.graphql', import.meta.url), 'utf8');
+
+    expect(committed).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+    expect(committed).toMatch(/type Agent\s+@key\(fields: "id"\)/);
+    expect(committed).toMatch(/type RealtimeSession\s+@key\(fields: "id"\)/);
+    expect(committed).toMatch(/type User\s+@key\(fields: "id", resolvable: false\)/);
+    expect(committed).toMatch(/type Team\s+@key\(fields: "id", resolvable: false\)/);
+  });
+});
+
 describe('descriptions, so GraphiQL documents the API', () => {
+  // Names starting with `_` belong to the federation spec (`_entities`, `_Service`), not to us.
   const ours = Object.values(schema.getTypeMap()).filter(
-    (type) => !isIntrospectionType(type) && !(isScalarType(type) && isSpecifiedScalarType(type)),
+    (type) =>
+      !isIntrospectionType(type) &&
+      !(isScalarType(type) && isSpecifiedScalarType(type)) &&
+      !type.name.startsWith('_'),
   );
 
   it('every type of ours has one', () => {
@@ -41,6 +65,7 @@ describe('descriptions, so GraphiQL documents the API', () => {
     for (const type of ours) {
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
+          if (field.name.startsWith('_')) continue;
           if (!field.description) missing.push(`${type.name}.${field.name}`);
           for (const arg of 'args' in field ? field.args : []) {
             if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);

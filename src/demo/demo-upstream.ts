@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sampleSessions } from './sample-sessions.js';
+import { demoInstructions, sampleSessions } from './sample-sessions.js';
 
 export interface DemoUpstream {
   /** Base URL to use as AGENTMC_API_URL, ending in /api/v1. */
@@ -9,6 +9,7 @@ export interface DemoUpstream {
 }
 
 const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+const INSTRUCTIONS_PATH = '/api/v1/agents/instructions';
 
 /**
  * A stand-in for the AgentMC API so `npm start` works with no configuration. It accepts any
@@ -21,11 +22,14 @@ export async function startDemoUpstream(): Promise<DemoUpstream> {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.method !== 'GET' || url.pathname !== SESSIONS_PATH) {
+    if (request.method !== 'GET' || ![SESSIONS_PATH, INSTRUCTIONS_PATH].includes(url.pathname)) {
       return send(404, { error: { code: 'not_found', message: 'Not found.' } });
     }
     if (!request.headers['x-api-key']) {
       return send(401, { error: { code: 'unauthenticated', message: 'Missing API key.' } });
+    }
+    if (url.pathname === INSTRUCTIONS_PATH) {
+      return send(200, demoInstructions());
     }
     const limit = Number(url.searchParams.get('limit') ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {

@@ -1,10 +1,12 @@
+const DEMO_AGENT_ID = 42;
+
 /**
  * Realistic sample data in the AgentMC wire format (snake_case), for the demo upstream only:
  * every status, null timestamps and users, meta objects and one socket block.
  */
 export function sampleSessions(now = Date.now()): Record<string, unknown>[] {
   const at = (minutesFromNow: number) => new Date(now + minutesFromNow * 60_000).toISOString();
-  const base = { team_id: 7, agent_id: 42 };
+  const base = { team_id: 7, agent_id: DEMO_AGENT_ID };
   return [
     {
       ...base,
@@ -126,4 +128,17 @@ export function sampleSessions(now = Date.now()): Record<string, unknown>[] {
       updated_at: at(-110),
     },
   ];
+}
+
+/** `GET /agents/instructions` for the demo agent: its identity and a one-file bundle. */
+export function demoInstructions(): Record<string, unknown> {
+  return {
+    ok: true,
+    changed: true,
+    bundle_version: 'bundle_demo',
+    generated_at: new Date().toISOString(),
+    defaults: { heartbeat_interval_seconds: 300 },
+    agent: { id: DEMO_AGENT_ID },
+    files: [],
+  };
 }

@@ -1,20 +1,31 @@
 import { requireApiKey } from '../credentials.js';
-import { argumentOutOfRange } from '../errors.js';
+import { anotherAgentForbidden, argumentOutOfRange } from '../errors.js';
 import { REQUESTED_SESSIONS_LIMIT } from '../upstream/client.js';
 import { builder } from './builder.js';
 import { RealtimeSessionRef } from './realtime-session.js';
 
-/** The agent is whoever the request's key authenticates; it needs no data of its own yet. */
+/**
+ * The agent is whoever the request's key authenticates. Its id is known up front only when
+ * it arrives as a federation reference; otherwise it is fetched when asked for.
+ */
 export interface AuthenticatedAgent {
-  readonly authenticated: true;
+  readonly id?: string;
 }
-const authenticatedAgent: AuthenticatedAgent = Object.freeze({ authenticated: true });
+const authenticatedAgent: AuthenticatedAgent = Object.freeze({});
 
 const { min, max, default: defaultLimit } = REQUESTED_SESSIONS_LIMIT;
 
-export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent').implement({
+export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent');
+
+AgentRef.implement({
   description: 'An AgentMC automation agent, as authenticated by the API key of the request.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'The agent id, as AgentMC knows it (read from `GET /agents/instructions` the first time a request asks for it).',
+      resolve: async (agent, _args, context) =>
+        agent.id ?? String((await context.loaders.agentIdentity()).id),
+    }),
     requestedSessions: t.field({
       type: [RealtimeSessionRef],
       description: [
@@ -55,3 +66,14 @@ builder.queryField('agent', (t) =>
     },
   }),
 );
+
+builder.asEntity(AgentRef, {
+  key: builder.selection<{ id: string }>('id'),
+  // Another subgraph may name any agent id; only the key's own agent is ever served.
+  resolveReference: async (reference, context) => {
+    requireApiKey(context.credential);
+    const self = await context.loaders.agentIdentity();
+    if (String(self.id) !== reference.id) throw anotherAgentForbidden();
+    return { id: reference.id };
+  },
+});

@@ -4,7 +4,11 @@ import type {
   RealtimeSocketConnection,
   SessionStatus,
 } from '../upstream/payloads.js';
+import { requireApiKey } from '../credentials.js';
+import { AgentRef } from './agent.js';
 import { builder } from './builder.js';
+import { TeamRef } from './team.js';
+import { UserRef } from './user.js';
 
 export const RealtimeSessionStatusEnum = builder.enumType('RealtimeSessionStatus', {
   description: 'Where a realtime session is in its lifecycle.',
@@ -69,7 +73,9 @@ type TimestampField =
   | 'createdAt'
   | 'updatedAt';
 
-export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSession').implement({
+export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSession');
+
+RealtimeSessionRef.implement({
   description: 'A realtime session between a browser user and an agent.',
   fields: (t) => {
     // Every timestamp is nullable upstream and normalised to UTC by the DateTime scalar.
@@ -82,6 +88,24 @@ export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSe
       requestedByUserId: t.exposeID('requestedByUserId', {
         nullable: true,
         description: 'The user who requested the session; null when the system requested it.',
+      }),
+      requestedBy: t.field({
+        type: UserRef,
+        nullable: true,
+        description:
+          'The user who requested the session, as a federation reference that a users subgraph resolves; null when the system requested it.',
+        resolve: (session) =>
+          session.requestedByUserId === null ? null : { id: String(session.requestedByUserId) },
+      }),
+      team: t.field({
+        type: TeamRef,
+        description: 'The team that owns the session, as a federation reference.',
+        resolve: (session) => ({ id: String(session.teamId) }),
+      }),
+      agent: t.field({
+        type: AgentRef,
+        description: 'The agent asked to join the session.',
+        resolve: (session) => ({ id: String(session.agentId) }),
       }),
       status: t.expose('status', {
         type: RealtimeSessionStatusEnum,
@@ -114,5 +138,13 @@ export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSe
       createdAt: timestamp('createdAt', 'When the session was created.'),
       updatedAt: timestamp('updatedAt', 'When the session last changed.'),
     };
+  },
+});
+
+builder.asEntity(RealtimeSessionRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (reference, context) => {
+    requireApiKey(context.credential);
+    return context.loaders.sessionById.load(reference.id);
   },
 });

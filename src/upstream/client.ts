@@ -7,13 +7,21 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from '../errors.js';
-import { parseRequestedSessions, readErrorEnvelope, type RealtimeSession } from './payloads.js';
+import {
+  parseAgentIdentity,
+  parseRequestedSessions,
+  readErrorEnvelope,
+  type AgentIdentity,
+  type ParseResult,
+  type RealtimeSession,
+} from './payloads.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** The range the API documents for `limit` on the requested-sessions list. */
 export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 } as const;
 
 const REQUESTED_SESSIONS_PATH = '/agents/realtime/sessions/requested';
+const INSTRUCTIONS_PATH = '/agents/instructions';
 
 export interface UpstreamTimeouts {
   /** Time to open a TCP/TLS connection. */
@@ -65,27 +73,32 @@ export class AgentMcClient {
     limit: number,
     signal?: AbortSignal,
   ): Promise<RealtimeSession[]> {
-    const json = await this.#getJson(`${REQUESTED_SESSIONS_PATH}?limit=${limit}`, apiKey, signal);
-    const sessions = parseRequestedSessions(json.body);
-    if (!sessions.ok) {
-      throw badUpstreamResponse('invalid shape', json.status, {
-        path: sessions.path,
-        requestId: json.requestId,
-      });
-    }
-    this.#warnAboutUnknownStatuses(sessions.value);
-    return sessions.value;
+    const sessions = await this.#get(
+      `${REQUESTED_SESSIONS_PATH}?limit=${limit}`,
+      apiKey,
+      signal,
+      parseRequestedSessions,
+    );
+    this.#warnAboutUnknownStatuses(sessions);
+    return sessions;
+  }
+
+  /** The agent the key authenticates, read from `GET /agents/instructions`. */
+  getAgentIdentity(apiKey: string, signal?: AbortSignal): Promise<AgentIdentity> {
+    return this.#get(INSTRUCTIONS_PATH, apiKey, signal, parseAgentIdentity);
   }
 
   async close(): Promise<void> {
     await this.#pool.close();
   }
 
-  async #getJson(
+  /** One GET: every outcome becomes the parsed payload or one GatewayError. */
+  async #get<T>(
     pathAndQuery: string,
     apiKey: string,
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; body: unknown; requestId?: string }> {
+    parse: (json: unknown) => ParseResult<T>,
+  ): Promise<T> {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.#pool.request({
@@ -141,7 +154,11 @@ export class AgentMcClient {
     if (text.length === 0) throw badUpstreamResponse('empty body', status, { requestId });
     const json = parseJson(text);
     if (json === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
-    return { status, body: json, requestId };
+    const payload = parse(json);
+    if (!payload.ok) {
+      throw badUpstreamResponse('invalid shape', status, { path: payload.path, requestId });
+    }
+    return payload.value;
   }
 
   /** Reads the body through a byte cap; a longer body is destroyed, never buffered whole. */

@@ -94,12 +94,31 @@ export type RealtimeSession = z.output<typeof sessionPayload>;
 export type RealtimeSocket = NonNullable<RealtimeSession['socket']>;
 export type RealtimeSocketConnection = RealtimeSocket['connection'];
 
+/*
+ * `GET /agents/instructions` (`AgentInstructionsResponse`) also carries the instruction bundle;
+ * the gateway reads only the authenticated agent's id from it, so only that part is validated.
+ */
+const agentInstructionsPayload = z.object({
+  agent: z.object({ id: recordId.min(1) }),
+});
+
+export interface AgentIdentity {
+  id: number;
+}
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; path: string };
 
 /** Validates a 200 body of `GET /agents/realtime/sessions/requested`. */
 export function parseRequestedSessions(json: unknown): ParseResult<RealtimeSession[]> {
   const result = requestedSessionsPayload.safeParse(json);
   if (result.success) return { ok: true, value: result.data.data };
+  return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
+}
+
+/** Validates a 200 body of `GET /agents/instructions`, keeping the agent's identity. */
+export function parseAgentIdentity(json: unknown): ParseResult<AgentIdentity> {
+  const result = agentInstructionsPayload.safeParse(json);
+  if (result.success) return { ok: true, value: { id: result.data.agent.id } };
   return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { sessionsPayload } from './sessions.js';
+import { instructionsPayload, sessionsPayload } from './sessions.js';
 
 export interface RecordedRequest {
   method: string;
@@ -24,12 +24,13 @@ export interface FakeUpstream {
 }
 
 export const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+export const INSTRUCTIONS_PATH = '/api/v1/agents/instructions';
 
 /** A real AgentMC stand-in on 127.0.0.1: node:http, port 0, answers scripted per test. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  let responder: Responder = json(200, sessionsPayload());
+  let responder: Responder = agentmc();
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://upstream.test');
@@ -92,3 +93,17 @@ export const hang: Responder = () => undefined;
 export const reset: Responder = (response) => {
   response.socket?.destroy();
 };
+
+/** Answers by path; any other path is the API's 404 envelope. */
+export function routes(byPath: Record<string, Responder>): Responder {
+  return (response, request) =>
+    (byPath[request.path] ?? envelope(404, { code: 'not_found', message: 'Not found.' }))(response, request);
+}
+
+/** The two endpoints the gateway uses, answering as agent `agentId` with the given sessions. */
+export function agentmc(sessions: Responder = json(200, sessionsPayload()), agentId = 77): Responder {
+  return routes({
+    [SESSIONS_PATH]: sessions,
+    [INSTRUCTIONS_PATH]: json(200, instructionsPayload(agentId)),
+  });
+}

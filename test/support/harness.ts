@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { json, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { agentmc, startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
-import { sessionsPayload } from './sessions.js';
 
 export interface Harness {
   upstream: FakeUpstream;
@@ -10,7 +9,7 @@ export interface Harness {
 
 /**
  * One fake upstream and one gateway in front of it for the whole file; before each test the
- * recorded requests are cleared and the upstream answers the two sample sessions again.
+ * recorded requests are cleared and the upstream answers as agent 77 with two sample sessions.
  */
 export function useGateway(environment: Record<string, string> = {}): Harness {
   const harness = {} as Harness;
@@ -24,7 +23,7 @@ export function useGateway(environment: Record<string, string> = {}): Harness {
   });
   beforeEach(() => {
     harness.upstream.requests.length = 0;
-    harness.upstream.respondWith(json(200, sessionsPayload()));
+    harness.upstream.respondWith(agentmc());
   });
   return harness;
 }

@@ -61,3 +61,16 @@ export function sessionsPayload(sessions: Record<string, unknown>[] = [fullSessi
 } {
   return { data: sessions };
 }
+
+/** `GET /agents/instructions` as documented (`AgentInstructionsResponse`). */
+export function instructionsPayload(agentId: number): Record<string, unknown> {
+  return {
+    ok: true,
+    changed: true,
+    bundle_version: 'bundle_2fa07fcadd6575cc',
+    generated_at: '2026-02-25T14:10:00Z',
+    defaults: { heartbeat_interval_seconds: 300 },
+    agent: { id: agentId },
+    files: [{ id: 'skill.md', path: '.agentmc/skills/skill.md', content: '# AgentMC\n', sha256: 'f96c95bd' }],
+  };
+}
