@@ -6,13 +6,29 @@ import { isWellFormedApiKey } from './credentials.js';
  * names its variable and what it expects; values are never echoed (one of them is a key).
  */
 
-const milliseconds = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number of milliseconds' })
-    .int({ error: 'expected a whole number of milliseconds' })
-    .min(1, { error: 'expected at least 1 millisecond' })
-    .max(600_000, { error: 'expected at most 600000 milliseconds' })
+/** `what` names the expected value, e.g. "a port number" or "milliseconds". */
+const wholeNumber = (min: number, max: number, what: string, fallback: number) => {
+  const expected = `expected ${what} from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: expected })
+    .int({ error: expected })
+    .min(min, { error: expected })
+    .max(max, { error: expected })
     .default(fallback);
+};
+const milliseconds = (fallback: number) => wholeNumber(1, 600_000, 'milliseconds', fallback);
+
+/** `true`/`false` (or 1/0, yes/no); unset means the default of the environment. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value))
+  .optional();
+
+/** `https://app.example.com`: scheme, host and port only. */
+const isBareOrigin = (value: string) => {
+  const url = URL.parse(value);
+  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
+};
 
 const environmentSchema = z
   .object({
@@ -21,20 +37,18 @@ const environmentSchema = z
       .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
       .default('development'),
     /** @default 4000 */
-    PORT: z.coerce
-      .number({ error: 'expected a TCP port number' })
-      .int({ error: 'expected a TCP port number' })
-      .min(0, { error: 'expected a port between 0 and 65535' })
-      .max(65535, { error: 'expected a port between 0 and 65535' })
-      .default(4000),
+    PORT: wholeNumber(0, 65535, 'a port number', 4000),
     /** @default "127.0.0.1"; set 0.0.0.0 to listen on every interface (containers). */
     HOST: z.string().min(1, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
     /** Base URL of the AgentMC API including `/api/v1`; unset starts the embedded demo upstream. */
     AGENTMC_API_URL: z
       .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://agentmc.ai/api/v1' })
       .refine((value) => {
-        const url = new URL(value);
-        return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+        // Refinements run even after the URL check failed, so parse without throwing.
+        const url = URL.parse(value);
+        return (
+          url === null || (url.search === '' && url.hash === '' && url.username === '' && url.password === '')
+        );
       }, 'expected a base URL without query, fragment or credentials')
       .optional(),
     /** Used only when a caller sends no key: every such caller acts as this agent. */
@@ -42,19 +56,69 @@ const environmentSchema = z
       .string()
       .refine(isWellFormedApiKey, 'expected one token of 1 to 256 visible ASCII characters')
       .optional(),
+    /** @default 3000; one deadline for the whole upstream call: connect, headers, body, retries. */
+    UPSTREAM_TIMEOUT_MS: milliseconds(3000),
     /** @default 1000 */
     UPSTREAM_CONNECT_TIMEOUT_MS: milliseconds(1000),
-    /** @default 5000 */
-    UPSTREAM_HEADERS_TIMEOUT_MS: milliseconds(5000),
-    /** @default 5000; the longest silence between two body chunks. */
-    UPSTREAM_BODY_TIMEOUT_MS: milliseconds(5000),
+    /** @default 3000 */
+    UPSTREAM_HEADERS_TIMEOUT_MS: milliseconds(3000),
+    /** @default 3000; the longest silence between two body chunks. */
+    UPSTREAM_BODY_TIMEOUT_MS: milliseconds(3000),
     /** @default 1048576 (1 MiB) */
-    UPSTREAM_MAX_BODY_BYTES: z.coerce
-      .number({ error: 'expected a number of bytes' })
-      .int({ error: 'expected a whole number of bytes' })
-      .min(1024, { error: 'expected at least 1024 bytes' })
-      .max(64 * 1024 * 1024, { error: 'expected at most 67108864 bytes' })
-      .default(1024 * 1024),
+    UPSTREAM_MAX_BODY_BYTES: wholeNumber(1024, 64 * 1024 * 1024, 'bytes', 1024 * 1024),
+    /** @default 3; attempts in all, the first included (1 turns retries off). */
+    UPSTREAM_RETRY_ATTEMPTS: wholeNumber(1, 5, 'attempts', 3),
+    /** @default 100; the first backoff's upper bound (full jitter, doubling each retry). */
+    UPSTREAM_RETRY_BASE_MS: milliseconds(100),
+    /** @default 1000; no backoff is longer than this. */
+    UPSTREAM_RETRY_MAX_MS: milliseconds(1000),
+    /** @default 4000; idle sockets close sooner than AgentMC would close them. */
+    UPSTREAM_KEEP_ALIVE_MS: milliseconds(4000),
+    /** @default 256; concurrent connections to AgentMC. */
+    UPSTREAM_CONNECTIONS: wholeNumber(1, 10_000, 'connections', 256),
+    /** @default 50; the breaker opens when this share of calls in the window failed… */
+    BREAKER_ERROR_PERCENT: wholeNumber(1, 100, 'percent', 50),
+    /** @default 10; …and at least this many calls were made in the window. */
+    BREAKER_MIN_CALLS: wholeNumber(1, 10_000, 'calls', 10),
+    /** @default 10000 */
+    BREAKER_WINDOW_MS: milliseconds(10_000),
+    /** @default 5000; how long it stays open before one probe call may pass. */
+    BREAKER_RESET_MS: milliseconds(5000),
+    /** @default 5000; readiness reuses an upstream check this recent. */
+    READY_CACHE_MS: milliseconds(5000),
+    /** @default 1000000 */
+    MAX_REQUEST_BYTES: wholeNumber(1024, 100_000_000, 'bytes', 1_000_000),
+    /** @default 8 */
+    MAX_DEPTH: wholeNumber(1, 100, 'levels', 8),
+    /** @default 15 */
+    MAX_ALIASES: wholeNumber(0, 1000, 'aliases', 15),
+    /** @default 1000 */
+    MAX_TOKENS: wholeNumber(10, 100_000, 'tokens', 1000),
+    /** @default 50 */
+    MAX_DIRECTIVES: wholeNumber(0, 1000, 'directives', 50),
+    /** @default 5000 (graphql-armor's cost units) */
+    MAX_COST: wholeNumber(1, 1_000_000, 'cost units', 5000),
+    /** @default 0: batching off; N accepts batches of up to N operations. */
+    BATCHING_LIMIT: wholeNumber(0, 100, 'operations', 0),
+    /** @default true, except when NODE_ENV=production */
+    GRAPHIQL: flag,
+    /** @default true, except when NODE_ENV=production */
+    INTROSPECTION: flag,
+    /** @default true, except when NODE_ENV=production ("Did you mean …?") */
+    FIELD_SUGGESTIONS: flag,
+    /** Comma-separated origins allowed to call from a browser; unset: same origin only. */
+    CORS_ORIGINS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .refine((origins) => origins.every(isBareOrigin), {
+        error: 'expected comma-separated origins such as https://app.example.com',
+      })
+      .optional(),
     /** @default "info" */
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error', 'silent'], {
@@ -76,6 +140,26 @@ const environmentSchema = z
 
 export type LogLevel = z.output<typeof environmentSchema>['LOG_LEVEL'];
 
+export interface UpstreamSettings {
+  readonly timeouts: Readonly<{ totalMs: number; connectMs: number; headersMs: number; bodyMs: number }>;
+  readonly maxBodyBytes: number;
+  readonly retry: Readonly<{ attempts: number; baseDelayMs: number; maxDelayMs: number }>;
+  readonly keepAliveMs: number;
+  readonly connections: number;
+  readonly breaker: Readonly<{ errorPercent: number; minCalls: number; windowMs: number; resetMs: number }>;
+  readonly readyCacheMs: number;
+}
+
+export interface RequestLimits {
+  readonly maxRequestBytes: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+  readonly maxCost: number;
+  readonly batchingLimit: number;
+}
+
 export interface GatewayConfig {
   readonly environment: 'development' | 'production' | 'test';
   readonly port: number;
@@ -83,8 +167,13 @@ export interface GatewayConfig {
   /** Undefined means: start the embedded demo upstream. */
   readonly upstreamUrl: URL | undefined;
   readonly fallbackApiKey: string | undefined;
-  readonly upstreamTimeouts: Readonly<{ connectMs: number; headersMs: number; bodyMs: number }>;
-  readonly upstreamMaxBodyBytes: number;
+  readonly upstream: UpstreamSettings;
+  readonly limits: RequestLimits;
+  readonly graphiql: boolean;
+  readonly introspection: boolean;
+  readonly fieldSuggestions: boolean;
+  /** Origins allowed to call from a browser; empty: same origin only. */
+  readonly corsOrigins: readonly string[];
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
 }
@@ -114,19 +203,58 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
-  return Object.freeze({
+  const development = env.NODE_ENV !== 'production';
+  return deepFreeze({
     environment: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     upstreamUrl: env.AGENTMC_API_URL === undefined ? undefined : new URL(env.AGENTMC_API_URL),
     fallbackApiKey: env.AGENTMC_API_KEY,
-    upstreamTimeouts: Object.freeze({
-      connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
-      headersMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
-      bodyMs: env.UPSTREAM_BODY_TIMEOUT_MS,
-    }),
-    upstreamMaxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES,
+    upstream: {
+      timeouts: {
+        totalMs: env.UPSTREAM_TIMEOUT_MS,
+        connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+        headersMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
+        bodyMs: env.UPSTREAM_BODY_TIMEOUT_MS,
+      },
+      maxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES,
+      retry: {
+        attempts: env.UPSTREAM_RETRY_ATTEMPTS,
+        baseDelayMs: env.UPSTREAM_RETRY_BASE_MS,
+        maxDelayMs: env.UPSTREAM_RETRY_MAX_MS,
+      },
+      keepAliveMs: env.UPSTREAM_KEEP_ALIVE_MS,
+      connections: env.UPSTREAM_CONNECTIONS,
+      breaker: {
+        errorPercent: env.BREAKER_ERROR_PERCENT,
+        minCalls: env.BREAKER_MIN_CALLS,
+        windowMs: env.BREAKER_WINDOW_MS,
+        resetMs: env.BREAKER_RESET_MS,
+      },
+      readyCacheMs: env.READY_CACHE_MS,
+    },
+    limits: {
+      maxRequestBytes: env.MAX_REQUEST_BYTES,
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxCost: env.MAX_COST,
+      batchingLimit: env.BATCHING_LIMIT,
+    },
+    graphiql: env.GRAPHIQL ?? development,
+    introspection: env.INTROSPECTION ?? development,
+    fieldSuggestions: env.FIELD_SUGGESTIONS ?? development,
+    corsOrigins: env.CORS_ORIGINS ?? [],
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof URL)) {
+    for (const nested of Object.values(value)) deepFreeze(nested);
+    Object.freeze(value);
+  }
+  return value;
 }

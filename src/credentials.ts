@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { malformedApiKey, missingApiKey } from './errors.js';
 
 /**
@@ -56,4 +57,11 @@ export function requireApiKey(credential: Credential): string {
     case 'malformed':
       throw malformedApiKey(credential.header);
   }
+}
+
+/**
+ * A short, stable, non-reversible label for a key: what logs and share keys hold instead of it.
+ */
+export function credentialFingerprint(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('base64url').slice(0, 12);
 }

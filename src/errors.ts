@@ -18,6 +18,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  /** The client disconnected before the answer; it cannot see this code. */
+  CANCELLED: 'CANCELLED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -38,6 +40,8 @@ export interface GatewayErrorExtensions {
   fields?: Record<string, string[]>;
   /** Why a response was unusable, for UPSTREAM_BAD_RESPONSE; one of a fixed set of phrases. */
   reason?: string;
+  /** True when the circuit breaker answered without calling the upstream. */
+  circuitOpen?: boolean;
   /** The argument at fault, for BAD_USER_INPUT raised by the gateway. */
   argumentName?: string;
   [key: string]: unknown;
@@ -81,6 +85,7 @@ const messageByCode: Readonly<Record<ErrorCode, string>> = {
   UPSTREAM_UNAVAILABLE: 'The AgentMC API is unavailable.',
   UPSTREAM_TIMEOUT: 'The AgentMC API did not answer in time.',
   UPSTREAM_BAD_RESPONSE: 'The AgentMC API sent a response the gateway cannot use.',
+  CANCELLED: 'The request was cancelled by the client.',
 };
 
 export function codeForUpstreamStatus(status: number): ErrorCode {
@@ -158,6 +163,18 @@ export function upstreamUnreachable(cause: unknown): GatewayError {
     { code: ErrorCode.UPSTREAM_UNAVAILABLE },
     cause,
   );
+}
+
+export function circuitOpen(retryAfter: number): GatewayError {
+  return new GatewayError(
+    `${messageByCode.UPSTREAM_UNAVAILABLE} After repeated failures the gateway stops calling it for a while. Retry after ${retryAfter} s.`,
+    { code: ErrorCode.UPSTREAM_UNAVAILABLE, circuitOpen: true, retryAfter },
+  );
+}
+
+/** The client went away; nobody reads this answer, but the upstream call stops with it. */
+export function requestCancelled(cause: unknown): GatewayError {
+  return new GatewayError('The request was cancelled by the client.', { code: ErrorCode.CANCELLED }, cause);
 }
 
 export function missingApiKey(): GatewayError {

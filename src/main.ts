@@ -1,6 +1,6 @@
-import { createLogger } from 'graphql-yoga';
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import { startDemoUpstream, type DemoUpstream } from './demo/demo-upstream.js';
+import { createLogger } from './logger.js';
 import { createGateway, GRAPHQL_PATH } from './server.js';
 
 // Process entry only: config → upstream → gateway → listen, and a graceful shutdown.
@@ -21,7 +21,9 @@ let upstreamUrl = config.upstreamUrl;
 if (upstreamUrl === undefined) {
   demo = await startDemoUpstream();
   upstreamUrl = demo.url;
-  logger.warn(
+  logger.warn({ event: 'demo_upstream', url: upstreamUrl.href }, 'demo upstream in use: sample data');
+  // Also in plain words on stderr, where a person starting it by hand will see it.
+  process.stderr.write(
     [
       '',
       '*************************************************************************',
@@ -29,6 +31,7 @@ if (upstreamUrl === undefined) {
       '*  demo upstream. Any key works. Set AGENTMC_API_URL to reach AgentMC    *',
       '*  (e.g. https://agentmc.ai/api/v1). Refused when NODE_ENV=production.  *',
       '*************************************************************************',
+      '',
     ].join('\n'),
   );
 }
@@ -47,14 +50,18 @@ httpServer.listen(config.port, config.host, () => {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.info(`GraphQL and GraphiQL at http://${host}:${port}${GRAPHQL_PATH}`);
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  logger.info({ event: 'listening', url }, `GraphQL${config.graphiql ? ' and GraphiQL' : ''} at ${url}`);
 });
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info(`${signal} received: finishing in-flight requests, then exiting`);
+  logger.info(
+    { event: 'shutdown', signal },
+    `${signal} received: finishing in-flight requests, then exiting`,
+  );
   // Past the grace period, requests still running are cut off rather than holding the exit.
   const force = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
   force.unref();
@@ -67,7 +74,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   clearTimeout(force);
   await gateway.closeUpstream();
   await demo?.close();
-  logger.info('stopped');
+  logger.info({ event: 'stopped' }, 'stopped');
   process.exit(0);
 }
 

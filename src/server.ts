@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { maskError } from './errors.js';
+import { yogaLogger, type Logger } from './logger.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
+import { createReadinessCheck } from './readiness.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
@@ -35,33 +39,62 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
   httpServer: Server;
+  client: AgentMcClient;
   /** Releases the upstream pool; call after the HTTP server has stopped. */
   closeUpstream(): Promise<void>;
 }
 
 /**
- * Builds the whole gateway (upstream client, schema, context, Yoga) exactly as the process
- * runs it. It never listens: `main.ts` does, and tests listen on port 0.
+ * Builds the whole gateway (upstream client, schema, context, Yoga and its plugins) exactly as
+ * the process runs it. It never listens: `main.ts` does, and tests listen on port 0.
  */
-export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: YogaLogger): Gateway {
+export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: Logger): Gateway {
   const client = new AgentMcClient({
     baseUrl: upstreamUrl,
-    timeouts: config.upstreamTimeouts,
-    maxBodyBytes: config.upstreamMaxBodyBytes,
+    settings: config.upstream,
     userAgent: USER_AGENT,
     logger,
   });
+  const { limits } = config;
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    logging: logger,
+    logging: yogaLogger(logger),
     landingPage: false,
     maskedErrors: { maskError },
-    plugins: [useRequestErrorCodes()],
+    maxRequestBodySize: limits.maxRequestBytes,
+    batching: limits.batchingLimit > 0 ? { limit: limits.batchingLimit } : false,
+    // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin.
+    cors:
+      config.corsOrigins.length > 0
+        ? {
+            origin: [...config.corsOrigins],
+            credentials: false,
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['content-type', 'x-api-key', 'authorization'],
+          }
+        : false,
     context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
+    plugins: [
+      useRequestErrorCodes(),
+      // Documents too deep, wide or costly are refused during validation, before any upstream call.
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth },
+        maxAliases: { n: limits.maxAliases },
+        maxTokens: { n: limits.maxTokens },
+        maxDirectives: { n: limits.maxDirectives },
+        costLimit: { maxCost: limits.maxCost },
+        blockFieldSuggestion: { enabled: !config.fieldSuggestions },
+      }) as Plugin,
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: createReadinessCheck(client, config.upstream.readyCacheMs),
+      }),
+    ],
     // Served from the gateway itself: Yoga's default GraphiQL loads from a CDN.
     renderGraphiQL,
-    graphiql: {
+    graphiql: config.graphiql && {
       title: `${GATEWAY_NAME} GraphiQL`,
       defaultTabs: [
         {
@@ -77,6 +110,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: Y
   return {
     yoga,
     httpServer: createServer(yoga),
+    client,
     closeUpstream: () => client.close(),
   };
 }

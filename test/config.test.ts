@@ -15,17 +15,53 @@ describe('loadConfig', () => {
   it('has defaults that need nothing set', () => {
     const config = loadConfig({});
 
-    expect(config).toMatchObject({
+    expect(config).toEqual({
       environment: 'development',
       port: 4000,
       host: '127.0.0.1',
       upstreamUrl: undefined,
       fallbackApiKey: undefined,
-      upstreamTimeouts: { connectMs: 1000, headersMs: 5000, bodyMs: 5000 },
-      upstreamMaxBodyBytes: 1_048_576,
+      upstream: {
+        timeouts: { totalMs: 3000, connectMs: 1000, headersMs: 3000, bodyMs: 3000 },
+        maxBodyBytes: 1_048_576,
+        retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+        keepAliveMs: 4000,
+        connections: 256,
+        breaker: { errorPercent: 50, minCalls: 10, windowMs: 10_000, resetMs: 5000 },
+        readyCacheMs: 5000,
+      },
+      limits: {
+        maxRequestBytes: 1_000_000,
+        maxDepth: 8,
+        maxAliases: 15,
+        maxTokens: 1000,
+        maxDirectives: 50,
+        maxCost: 5000,
+        batchingLimit: 0,
+      },
+      graphiql: true,
+      introspection: true,
+      fieldSuggestions: true,
+      corsOrigins: [],
       logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.upstream.timeouts)).toBe(true);
+  });
+
+  it('turns GraphiQL, introspection and field suggestions off in production unless enabled', () => {
+    const production = { NODE_ENV: 'production', AGENTMC_API_URL: 'https://agentmc.ai/api/v1' };
+
+    expect(loadConfig(production)).toMatchObject({
+      graphiql: false,
+      introspection: false,
+      fieldSuggestions: false,
+    });
+    expect(
+      loadConfig({ ...production, GRAPHIQL: 'true', INTROSPECTION: '1', FIELD_SUGGESTIONS: 'yes' }),
+    ).toMatchObject({ graphiql: true, introspection: true, fieldSuggestions: true });
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
   });
 
   it('reads every variable', () => {
@@ -35,10 +71,32 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       AGENTMC_API_URL: 'https://agentmc.ai/api/v1',
       AGENTMC_API_KEY: 'mca_server_key',
+      UPSTREAM_TIMEOUT_MS: '2000',
       UPSTREAM_CONNECT_TIMEOUT_MS: '250',
       UPSTREAM_HEADERS_TIMEOUT_MS: '1500',
       UPSTREAM_BODY_TIMEOUT_MS: '2500',
       UPSTREAM_MAX_BODY_BYTES: '2048',
+      UPSTREAM_RETRY_ATTEMPTS: '2',
+      UPSTREAM_RETRY_BASE_MS: '50',
+      UPSTREAM_RETRY_MAX_MS: '400',
+      UPSTREAM_KEEP_ALIVE_MS: '1000',
+      UPSTREAM_CONNECTIONS: '64',
+      BREAKER_ERROR_PERCENT: '75',
+      BREAKER_MIN_CALLS: '20',
+      BREAKER_WINDOW_MS: '30000',
+      BREAKER_RESET_MS: '2000',
+      READY_CACHE_MS: '1000',
+      MAX_REQUEST_BYTES: '20000',
+      MAX_DEPTH: '5',
+      MAX_ALIASES: '3',
+      MAX_TOKENS: '300',
+      MAX_DIRECTIVES: '4',
+      MAX_COST: '100',
+      BATCHING_LIMIT: '5',
+      GRAPHIQL: 'true',
+      INTROSPECTION: 'false',
+      FIELD_SUGGESTIONS: 'no',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '3000',
     });
@@ -49,8 +107,28 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       fallbackApiKey: 'mca_server_key',
-      upstreamTimeouts: { connectMs: 250, headersMs: 1500, bodyMs: 2500 },
-      upstreamMaxBodyBytes: 2048,
+      upstream: {
+        timeouts: { totalMs: 2000, connectMs: 250, headersMs: 1500, bodyMs: 2500 },
+        maxBodyBytes: 2048,
+        retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 400 },
+        keepAliveMs: 1000,
+        connections: 64,
+        breaker: { errorPercent: 75, minCalls: 20, windowMs: 30_000, resetMs: 2000 },
+        readyCacheMs: 1000,
+      },
+      limits: {
+        maxRequestBytes: 20_000,
+        maxDepth: 5,
+        maxAliases: 3,
+        maxTokens: 300,
+        maxDirectives: 4,
+        maxCost: 100,
+        batchingLimit: 5,
+      },
+      graphiql: true,
+      introspection: false,
+      fieldSuggestions: false,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       logLevel: 'warn',
       shutdownTimeoutMs: 3000,
     });
@@ -65,10 +143,23 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
       }),
     ).toEqual([
-      'PORT: expected a TCP port number',
+      'PORT: expected a port number from 0 to 65535',
       'AGENTMC_API_URL: expected an http(s) URL such as https://agentmc.ai/api/v1',
-      'UPSTREAM_HEADERS_TIMEOUT_MS: expected at least 1 millisecond',
+      'UPSTREAM_HEADERS_TIMEOUT_MS: expected milliseconds from 1 to 600000',
       'LOG_LEVEL: expected debug, info, warn, error or silent',
+    ]);
+  });
+
+  it('refuses malformed flags and origins', () => {
+    expect(problemsOf({ GRAPHIQL: 'maybe', CORS_ORIGINS: 'https://app.example.com/path, *' })).toEqual([
+      'GRAPHIQL: expected true or false',
+      'CORS_ORIGINS: expected comma-separated origins such as https://app.example.com',
+    ]);
+  });
+
+  it('refuses an AGENTMC_API_URL that is not a URL with one clear problem', () => {
+    expect(problemsOf({ AGENTMC_API_URL: 'agentmc.ai/api/v1' })).toEqual([
+      'AGENTMC_API_URL: expected an http(s) URL such as https://agentmc.ai/api/v1',
     ]);
   });
 

@@ -169,7 +169,8 @@ describe('_entities for RealtimeSession', () => {
   });
 
   it('reports an upstream failure on every representation', async () => {
-    harness.upstream.respondWith(agentmc(json(503, {})));
+    // 500 is not retried, so one representation batch is exactly one upstream call.
+    harness.upstream.respondWith(agentmc(json(500, {})));
 
     const response = await harness.gateway.query(SESSION_ENTITIES, {
       variables: {

@@ -41,8 +41,13 @@ function start(
 
 async function listeningUrl(process: RunningProcess): Promise<string> {
   for (let waited = 0; waited < 12_000; waited += 50) {
-    const match = /GraphQL and GraphiQL at (http:\/\/\S+)/.exec(process.stdout());
-    if (match?.[1]) return match[1];
+    const listening = process
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event?: string; url?: string })
+      .find((line) => line.event === 'listening');
+    if (listening?.url) return listening.url;
     if (process.child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -98,7 +103,7 @@ describe('invalid configuration', () => {
     const gateway = start({ PORT: 'http', AGENTMC_API_URL: 'https://agentmc.ai/api/v1' });
 
     expect(await gateway.exit).toBe(1);
-    expect(gateway.stderr()).toBe('Invalid configuration: PORT: expected a TCP port number\n');
+    expect(gateway.stderr()).toBe('Invalid configuration: PORT: expected a port number from 0 to 65535\n');
   });
 });
 

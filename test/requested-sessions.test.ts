@@ -191,7 +191,8 @@ describe('an upstream status this gateway does not know', () => {
       { id: '3', status: 'ACTIVE', upstreamStatus: 'active' },
     ]);
     const warnings = harness.gateway.logs.filter(
-      (line) => line.startsWith('warn') && line.includes('"paused"'),
+      (line) =>
+        line.level === 'warn' && line.event === 'unknown_session_status' && line.upstreamStatus === 'paused',
     );
     expect(warnings).toHaveLength(1);
   });

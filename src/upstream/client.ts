@@ -1,12 +1,16 @@
-import type { YogaLogger } from 'graphql-yoga';
-import { Pool, type Dispatcher } from 'undici';
+import { interceptors, Pool, type Dispatcher } from 'undici';
+import type { UpstreamSettings } from '../config.js';
+import { credentialFingerprint } from '../credentials.js';
 import {
   badUpstreamResponse,
   errorFromUpstreamResponse,
   GatewayError,
+  requestCancelled,
   upstreamTimeout,
   upstreamUnreachable,
 } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import {
   parseAgentIdentity,
   parseRequestedSessions,
@@ -16,6 +20,7 @@ import {
   type RealtimeSession,
 } from './payloads.js';
 import { parseRetryAfter } from './retry-after.js';
+import { retryCallback } from './retry-policy.js';
 
 /** The range the API documents for `limit` on the requested-sessions list. */
 export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 } as const;
@@ -23,23 +28,12 @@ export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 } as con
 const REQUESTED_SESSIONS_PATH = '/agents/realtime/sessions/requested';
 const INSTRUCTIONS_PATH = '/agents/instructions';
 
-export interface UpstreamTimeouts {
-  /** Time to open a TCP/TLS connection. */
-  connectMs: number;
-  /** Time from sending the request to the end of the response headers. */
-  headersMs: number;
-  /** Longest silence between two chunks of the response body. */
-  bodyMs: number;
-}
-
 export interface AgentMcClientOptions {
   /** Base URL including its path prefix, e.g. `https://agentmc.ai/api/v1`. */
   baseUrl: URL;
-  timeouts: UpstreamTimeouts;
-  /** Bodies longer than this are abandoned unread, success and error bodies alike. */
-  maxBodyBytes: number;
+  settings: UpstreamSettings;
   userAgent: string;
-  logger: YogaLogger;
+  logger: Logger;
 }
 
 /** Distinct unknown statuses are logged once each; past this many we stop remembering. */
@@ -47,24 +41,38 @@ const MAX_REMEMBERED_UNKNOWN_STATUSES = 50;
 
 /**
  * The AgentMC REST client: one keep-alive undici pool for the upstream origin, built once per
- * server and closed on shutdown. It never follows redirects (a followed redirect would carry
- * the key to another host) and turns every outcome into data or one `GatewayError`.
+ * server and closed on shutdown, behind undici's retry interceptor and one circuit breaker.
+ * Every call has one deadline for all its attempts. It never follows redirects (a followed
+ * redirect would carry the key to another host) and turns every outcome into data or one
+ * `GatewayError`.
  */
 export class AgentMcClient {
   readonly #pool: Pool;
+  readonly #dispatcher: Dispatcher;
+  readonly #breaker: UpstreamCircuitBreaker;
   readonly #basePath: string;
   readonly #options: AgentMcClientOptions;
   readonly #unknownStatusesSeen = new Set<string>();
+  /** Epoch milliseconds of the last HTTP answer below 500, for readiness. */
+  #lastHealthyAnswerAt = 0;
 
   constructor(options: AgentMcClientOptions) {
+    const { settings } = options;
     this.#options = options;
     // `new URL('/agents/…', base)` would drop the `/api/v1` prefix; append to the path instead.
     this.#basePath = options.baseUrl.pathname.replace(/\/+$/, '');
     this.#pool = new Pool(options.baseUrl.origin, {
-      connect: { timeout: options.timeouts.connectMs },
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.bodyMs,
+      connections: settings.connections,
+      connect: { timeout: settings.timeouts.connectMs },
+      headersTimeout: settings.timeouts.headersMs,
+      bodyTimeout: settings.timeouts.bodyMs,
+      // Close idle sockets before AgentMC does, so a reused socket is rarely a dead one.
+      keepAliveTimeout: settings.keepAliveMs,
+      keepAliveMaxTimeout: settings.keepAliveMs,
     });
+    // Each call passes its own retry decision (deadline-aware); statuses come back as answers.
+    this.#dispatcher = this.#pool.compose(interceptors.retry({ throwOnError: false }));
+    this.#breaker = new UpstreamCircuitBreaker(settings.breaker, options.logger);
   }
 
   /** `GET /agents/realtime/sessions/requested?limit=N` with the caller's key. */
@@ -88,41 +96,117 @@ export class AgentMcClient {
     return this.#get(INSTRUCTIONS_PATH, apiKey, signal, parseAgentIdentity);
   }
 
+  get circuitState(): CircuitState {
+    return this.#breaker.state;
+  }
+
+  /** When AgentMC last answered with a status below 500 (0: never). */
+  get lastHealthyAnswerAt(): number {
+    return this.#lastHealthyAnswerAt;
+  }
+
+  /**
+   * Asks AgentMC, without any key, whether it answers at all: a 401 proves it is up. It spends
+   * no caller's rate limit and bypasses the breaker, so it can tell when AgentMC is back.
+   */
+  async probe(): Promise<boolean> {
+    try {
+      const { statusCode, body } = await this.#pool.request({
+        method: 'GET',
+        path: `${this.#basePath}${REQUESTED_SESSIONS_PATH}?limit=1`,
+        headers: { accept: 'application/json', 'user-agent': this.#options.userAgent },
+        signal: AbortSignal.timeout(this.#options.settings.timeouts.totalMs),
+      });
+      discard(body);
+      if (statusCode < 500) this.#lastHealthyAnswerAt = Date.now();
+      return statusCode < 500;
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
+    this.#breaker.shutdown();
     await this.#pool.close();
   }
 
-  /** One GET: every outcome becomes the parsed payload or one GatewayError. */
-  async #get<T>(
+  /** One logical GET: the breaker, then attempts within one deadline, then validation. */
+  #get<T>(
     pathAndQuery: string,
     apiKey: string,
-    signal: AbortSignal | undefined,
+    clientSignal: AbortSignal | undefined,
     parse: (json: unknown) => ParseResult<T>,
   ): Promise<T> {
+    return this.#breaker
+      .run(() => this.#fetchWithDeadline(pathAndQuery, apiKey, clientSignal, parse))
+      .catch((error: unknown) => {
+        if (error instanceof GatewayError) this.#logFailure(error, apiKey);
+        throw error;
+      });
+  }
+
+  async #fetchWithDeadline<T>(
+    pathAndQuery: string,
+    apiKey: string,
+    clientSignal: AbortSignal | undefined,
+    parse: (json: unknown) => ParseResult<T>,
+  ): Promise<T> {
+    const { timeouts, retry } = this.#options.settings;
+    // undici's bodyTimeout is a gap timer: a body trickling a byte at a time would defeat it.
+    const deadlineSignal = AbortSignal.timeout(timeouts.totalMs);
+    const signal = clientSignal ? AbortSignal.any([deadlineSignal, clientSignal]) : deadlineSignal;
+    const failure = (error: unknown) => this.#transportError(error, deadlineSignal, clientSignal);
+    let responseStarted = false;
+
+    const pending = this.#dispatcher.request({
+      method: 'GET',
+      path: `${this.#basePath}${pathAndQuery}`,
+      headers: {
+        'x-api-key': apiKey,
+        accept: 'application/json',
+        'user-agent': this.#options.userAgent,
+      },
+      signal,
+      retryOptions: {
+        retry: retryCallback({
+          settings: retry,
+          deadline: Date.now() + timeouts.totalMs,
+          signal,
+          responseStarted: () => responseStarted,
+        }),
+      },
+    } as Dispatcher.RequestOptions);
+
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.#pool.request({
-        method: 'GET',
-        path: `${this.#basePath}${pathAndQuery}`,
-        headers: {
-          'x-api-key': apiKey,
-          accept: 'application/json',
-          'user-agent': this.#options.userAgent,
-        },
-        signal,
-      });
+      response = await raceAgainst(pending, signal);
     } catch (error) {
-      throw this.#transportError(error);
+      throw failure(error);
     }
+    responseStarted = true;
+    if (response.statusCode < 500) this.#lastHealthyAnswerAt = Date.now();
 
-    const { statusCode: status, headers, body } = response;
+    try {
+      return await this.#interpret(response, apiKey, parse);
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw failure(error);
+    }
+  }
+
+  /** Classifies by status first, then reads the body (through the byte cap) and validates it. */
+  async #interpret<T>(
+    { statusCode: status, headers, body }: Dispatcher.ResponseData,
+    apiKey: string,
+    parse: (json: unknown) => ParseResult<T>,
+  ): Promise<T> {
     const requestId = safeRequestId(headers['x-request-id']);
 
     if (status >= 400) {
-      const text = await this.#readBody(body).catch(() => undefined);
+      const text = await this.#readBody(body, status).catch(() => undefined);
       const json = text !== undefined && isJson(headers) ? parseJson(text) : undefined;
       const envelope = readErrorEnvelope(json, apiKey);
-      const error = errorFromUpstreamResponse({
+      throw errorFromUpstreamResponse({
         status,
         code: envelope.code,
         message: envelope.message,
@@ -130,27 +214,21 @@ export class AgentMcClient {
         requestId,
         retryAfter: parseRetryAfter(firstHeader(headers['retry-after'])) ?? envelope.retryAfter,
       });
-      this.#logFailure(error);
-      throw error;
     }
     if (status !== 200) {
       discard(body);
-      throw badUpstreamResponse(status < 300 ? 'unexpected status' : 'redirect', status, {
-        requestId,
-      });
+      throw badUpstreamResponse(status < 300 ? 'unexpected status' : 'redirect', status, { requestId });
     }
     if (!isJson(headers)) {
       discard(body);
       throw badUpstreamResponse('unexpected content type', status, { requestId });
     }
-
-    let text: string;
-    try {
-      text = await this.#readBody(body);
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      throw this.#transportError(error);
+    const declaredLength = Number(firstHeader(headers['content-length']));
+    if (declaredLength > this.#options.settings.maxBodyBytes) {
+      body.destroy();
+      throw badUpstreamResponse('body too large', status, { requestId });
     }
+    const text = await this.#readBody(body, status);
     if (text.length === 0) throw badUpstreamResponse('empty body', status, { requestId });
     const json = parseJson(text);
     if (json === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
@@ -162,49 +240,55 @@ export class AgentMcClient {
   }
 
   /** Reads the body through a byte cap; a longer body is destroyed, never buffered whole. */
-  async #readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-    const cap = this.#options.maxBodyBytes;
+  async #readBody(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
+    const cap = this.#options.settings.maxBodyBytes;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > cap) {
         body.destroy();
-        throw badUpstreamResponse('body too large', 200);
+        throw badUpstreamResponse('body too large', status);
       }
       chunks.push(chunk);
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }
 
-  #transportError(error: unknown): unknown {
+  #transportError(
+    error: unknown,
+    deadlineSignal: AbortSignal,
+    clientSignal: AbortSignal | undefined,
+  ): unknown {
+    const { timeouts } = this.#options.settings;
+    if (deadlineSignal.aborted) return upstreamTimeout(timeouts.totalMs, 'complete response', error);
+    if (clientSignal?.aborted) return requestCancelled(error);
     const code = (error as { code?: unknown } | null)?.code;
-    const { timeouts } = this.#options;
-    let mapped: GatewayError | undefined;
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      mapped = upstreamTimeout(timeouts.connectMs, 'connection', error);
-    } else if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-      mapped = upstreamTimeout(timeouts.headersMs, 'response headers', error);
-    } else if (code === 'UND_ERR_BODY_TIMEOUT') {
-      mapped = upstreamTimeout(timeouts.bodyMs, 'response body data', error);
-    } else if (
-      (typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z_]+$/.test(code))) ||
-      (error instanceof Error && error.name === 'AbortError')
-    ) {
-      // Refused, reset, DNS failure, closed socket, or a request the client abandoned.
-      mapped = upstreamUnreachable(error);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return upstreamTimeout(timeouts.connectMs, 'connection', error);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+      return upstreamTimeout(timeouts.headersMs, 'response headers', error);
     }
-    if (mapped === undefined) return error; // a bug of ours: Yoga masks and logs it
-    this.#logFailure(mapped, code);
-    return mapped;
+    if (code === 'UND_ERR_BODY_TIMEOUT') return upstreamTimeout(timeouts.bodyMs, 'response body data', error);
+    // Refused, reset, DNS failure, closed socket.
+    if (typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z_]+$/.test(code))) {
+      return upstreamUnreachable(error);
+    }
+    return error; // a bug of ours: Yoga masks and logs it
   }
 
-  #logFailure(error: GatewayError, cause?: unknown): void {
-    const status = error.extensions.upstream?.status;
+  #logFailure(error: GatewayError, apiKey: string): void {
+    if (error.code === 'CANCELLED') return;
+    const cause = (error.originalError as { code?: unknown } | undefined)?.code;
     this.#options.logger.warn(
-      `AgentMC request failed: ${error.code}${status ? ` (status ${status})` : ''}${
-        typeof cause === 'string' ? ` [${cause}]` : ''
-      }`,
+      {
+        event: 'upstream_failure',
+        code: error.code,
+        status: error.extensions.upstream?.status,
+        cause: typeof cause === 'string' ? cause : undefined,
+        circuitOpen: error.extensions.circuitOpen,
+        keyHash: credentialFingerprint(apiKey),
+      },
+      `AgentMC request failed: ${error.code}`,
     );
   }
 
@@ -215,11 +299,44 @@ export class AgentMcClient {
       if (seen.has(session.upstreamStatus) || seen.size >= MAX_REMEMBERED_UNKNOWN_STATUSES) continue;
       seen.add(session.upstreamStatus);
       this.#options.logger.warn(
+        { event: 'unknown_session_status', upstreamStatus: session.upstreamStatus },
         `AgentMC sent realtime session status ${JSON.stringify(session.upstreamStatus)}, ` +
           'which this gateway does not know; it is served as UNKNOWN (see upstreamStatus).',
       );
     }
   }
+}
+
+/**
+ * Settles with `pending` or rejects as soon as `signal` aborts, whichever is first. An abort that
+ * lands while undici is between two attempts would otherwise wait for the next attempt's own
+ * timeouts; a response that arrives after we gave up is drained.
+ */
+function raceAgainst(
+  pending: Promise<Dispatcher.ResponseData>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      pending.then(
+        ({ body }) => discard(body),
+        () => undefined,
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

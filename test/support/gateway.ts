@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { YogaLogger } from 'graphql-yoga';
 import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { createGateway, GRAPHQL_PATH } from '../../src/server.js';
 
 export interface GraphQLResponse {
@@ -13,10 +13,17 @@ export interface GraphQLResponse {
   };
 }
 
+export interface LogLine {
+  level: string;
+  msg: string;
+  event?: string;
+  [field: string]: unknown;
+}
+
 export interface TestGateway {
   url: URL;
-  /** Everything the gateway logged, one string per call. */
-  logs: string[];
+  /** Everything the gateway logged, one parsed JSON line each. */
+  logs: LogLine[];
   query(
     query: string,
     options?: { variables?: Record<string, unknown>; headers?: Record<string, string> },
@@ -34,18 +41,12 @@ export async function startTestGateway(
     AGENTMC_API_URL: upstreamUrl.href,
     ...environment,
   });
-  const logs: string[] = [];
-  const capture =
-    (level: string) =>
-    (...args: unknown[]) => {
-      logs.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ')}`);
-    };
-  const logger: YogaLogger = {
-    debug: capture('debug'),
-    info: capture('info'),
-    warn: capture('warn'),
-    error: capture('error'),
-  };
+  const logs: LogLine[] = [];
+  const logger = createLogger('debug', {
+    write: (line: string) => {
+      logs.push(JSON.parse(line) as LogLine);
+    },
+  });
   const gateway = createGateway(config, upstreamUrl, logger);
   const { httpServer } = gateway;
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

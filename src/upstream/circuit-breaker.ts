@@ -1,0 +1,68 @@
+import CircuitBreaker from 'opossum';
+import { circuitOpen, ErrorCode, GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface BreakerSettings {
+  /** The breaker opens when at least this share of the calls in the window failed… */
+  errorPercent: number;
+  /** …and the window holds at least this many calls. */
+  minCalls: number;
+  windowMs: number;
+  /** How long it stays open before a single probe call may pass. */
+  resetMs: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** Only failures of the upstream itself count; a caller's bad key or rate limit does not. */
+const UPSTREAM_FAULTS: ReadonlySet<string> = new Set([
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+]);
+
+/**
+ * One circuit breaker per upstream (opossum). While open it answers UPSTREAM_UNAVAILABLE with
+ * `circuitOpen: true` at once; after `resetMs` one probe call passes and its outcome closes or
+ * reopens the circuit.
+ */
+export class UpstreamCircuitBreaker {
+  readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  readonly #resetSeconds: number;
+
+  constructor(settings: BreakerSettings, logger: Logger) {
+    this.#resetSeconds = Math.ceil(settings.resetMs / 1000);
+    this.#breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
+      timeout: false, // the client's own deadline bounds every call
+      errorThresholdPercentage: settings.errorPercent,
+      volumeThreshold: settings.minCalls,
+      rollingCountTimeout: settings.windowMs,
+      resetTimeout: settings.resetMs,
+      errorFilter: (error: unknown) => !(error instanceof GatewayError && UPSTREAM_FAULTS.has(error.code)),
+    });
+    this.#breaker.on('open', () =>
+      logger.warn({ event: 'circuit_open' }, 'AgentMC circuit opened: failing fast until a probe succeeds'),
+    );
+    this.#breaker.on('halfOpen', () =>
+      logger.info({ event: 'circuit_half_open' }, 'AgentMC circuit probing'),
+    );
+    this.#breaker.on('close', () => logger.info({ event: 'circuit_closed' }, 'AgentMC circuit closed'));
+  }
+
+  get state(): CircuitState {
+    if (this.#breaker.opened) return 'open';
+    return this.#breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return (await this.#breaker.fire(call)) as T;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'EOPENBREAKER') throw circuitOpen(this.#resetSeconds);
+      throw error;
+    }
+  }
+
+  shutdown(): void {
+    this.#breaker.shutdown();
+  }
+}
