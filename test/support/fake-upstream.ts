@@ -8,6 +8,10 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** `performance.now()` when it arrived. */
+  receivedAt: number;
+  /** Resolves when the exchange ends: true when the gateway hung up before the answer was complete. */
+  abandoned: Promise<boolean>;
 }
 
 /** Writes one scripted answer; `request` is what the gateway sent. */
@@ -34,11 +38,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://upstream.test');
-    const recorded = {
+    const recorded: RecordedRequest = {
       method: request.method ?? '',
       path: url.pathname,
       query: url.searchParams,
       headers: request.headers,
+      receivedAt: performance.now(),
+      abandoned: new Promise((resolve) => response.once('close', () => resolve(!response.writableFinished))),
     };
     requests.push(recorded);
     responder(response, recorded);
@@ -106,4 +112,22 @@ export function agentmc(sessions: Responder = json(200, sessionsPayload()), agen
     [SESSIONS_PATH]: sessions,
     [INSTRUCTIONS_PATH]: json(200, instructionsPayload(agentId)),
   });
+}
+
+/** The n-th request gets the n-th responder; the last one answers every request after that. */
+export function sequence(...responders: Responder[]): Responder {
+  let next = 0;
+  return (response, request) => {
+    const responder = responders[Math.min(next, responders.length - 1)];
+    next += 1;
+    responder?.(response, request);
+  };
+}
+
+/** Answers after `ms`, unless the gateway hung up first. */
+export function delayed(ms: number, responder: Responder): Responder {
+  return (response, request) => {
+    const timer = setTimeout(() => responder(response, request), ms);
+    response.once('close', () => clearTimeout(timer));
+  };
 }
