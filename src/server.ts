@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
@@ -35,6 +36,18 @@ const exampleQuery = /* GraphQL */ `
   }
 `;
 
+/**
+ * graphql-armor throws its refusals by default, which reach clients without a code; reported
+ * as validation errors instead, they carry GRAPHQL_VALIDATION_FAILED like any invalid document.
+ */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+  ],
+};
+
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
@@ -56,6 +69,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     logger,
   });
   const { limits } = config;
+  const allowedOrigins = new Set(config.corsOrigins);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -64,26 +78,29 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     maskedErrors: { maskError },
     maxRequestBodySize: limits.maxRequestBytes,
     batching: limits.batchingLimit > 0 ? { limit: limits.batchingLimit } : false,
-    // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin.
-    cors:
-      config.corsOrigins.length > 0
+    // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin;
+    // any other origin gets no CORS headers at all.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && allowedOrigins.has(origin)
         ? {
-            origin: [...config.corsOrigins],
+            origin,
             credentials: false,
             methods: ['GET', 'POST'],
             allowedHeaders: ['content-type', 'x-api-key', 'authorization'],
           }
-        : false,
+        : false;
+    },
     context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
     plugins: [
       useRequestErrorCodes(),
       // Documents too deep, wide or costly are refused during validation, before any upstream call.
       EnvelopArmorPlugin({
-        maxDepth: { n: limits.maxDepth },
-        maxAliases: { n: limits.maxAliases },
+        maxDepth: { n: limits.maxDepth, ...reportAsValidationError },
+        maxAliases: { n: limits.maxAliases, ...reportAsValidationError },
         maxTokens: { n: limits.maxTokens },
-        maxDirectives: { n: limits.maxDirectives },
-        costLimit: { maxCost: limits.maxCost },
+        maxDirectives: { n: limits.maxDirectives, ...reportAsValidationError },
+        costLimit: { maxCost: limits.maxCost, ...reportAsValidationError },
         blockFieldSuggestion: { enabled: !config.fieldSuggestions },
       }) as Plugin,
       ...(config.introspection ? [] : [useDisableIntrospection()]),

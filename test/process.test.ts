@@ -135,4 +135,28 @@ describe('shutdown', () => {
       expect(gateway.stdout()).toContain(`${signal} received`);
     },
   );
+
+  it('SIGTERM under load: every in-flight request finishes, new ones are refused, exit 0', async () => {
+    upstream = await startFakeUpstream();
+    const slow = upstream;
+    slow.respondWith((response, request) => {
+      setTimeout(() => json(200, sessionsPayload())(response, request), 500);
+    });
+    const gateway = start({ AGENTMC_API_URL: slow.baseUrl.href });
+    const url = await listeningUrl(gateway);
+
+    const inFlight = Array.from({ length: 20 }, (_, i) => post(url, { 'x-api-key': `mca_load_${i}` }));
+    while (slow.requests.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+    gateway.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const lateArrival = post(url).then(
+      () => 'served',
+      () => 'refused',
+    );
+
+    const bodies = await Promise.all(inFlight);
+    expect(bodies.every((body) => body.data?.agent.requestedSessions.length === 2)).toBe(true);
+    expect(await lateArrival).toBe('refused');
+    expect(await gateway.exit).toBe(0);
+  });
 });
