@@ -16,8 +16,29 @@ interface RunningProcess {
 
 const running: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of running.splice(0)) if (child.exitCode === null) signalGroup(child, 'SIGKILL');
 });
+
+async function groupGone(child: ChildProcess): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    try {
+      process.kill(-(child.pid ?? 0), 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/** `npm start` runs a shell, tsx and node: signal the whole group, as a terminal or an orchestrator does. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(child.pid ?? 0), signal);
+  } catch {
+    // already gone
+  }
+}
 
 /** Starts the gateway as a user does; `command` defaults to the process entry under tsx. */
 function start(
@@ -29,6 +50,7 @@ function start(
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   running.push(child);
   let stdout = '';
@@ -84,8 +106,10 @@ describe('npm start without AGENTMC_API_URL', () => {
     expect(
       ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
     ).toBe('UNAUTHENTICATED');
-    gateway.child.kill('SIGTERM');
+    signalGroup(gateway.child, 'SIGTERM');
     await gateway.exit;
+    // npm itself dies by the signal; what matters is that nothing it started is left running.
+    expect(await groupGone(gateway.child)).toBe(true);
   });
 });
 
