@@ -271,6 +271,15 @@ describe('upstream text never reaches a client', () => {
   });
 });
 
+describe('after every fault above', () => {
+  it('the gateway still serves', async () => {
+    const { body, attempts } = await run(ok);
+
+    expect(body.errors).toBeUndefined();
+    expect(attempts).toBe(1);
+  });
+});
+
 describe('the circuit breaker', () => {
   const breaker = useGateway({
     UPSTREAM_RETRY_ATTEMPTS: '1',
