@@ -59,9 +59,12 @@ export function requireApiKey(credential: Credential): string {
   }
 }
 
-/**
- * A short, stable, non-reversible label for a key: what logs and share keys hold instead of it.
- */
+/** SHA-256 of a key: what in-flight shares are keyed by, so no map holds a key itself. */
+export function credentialDigest(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('base64url');
+}
+
+/** A short, stable, non-reversible label for a key: what logs show instead of it. */
 export function credentialFingerprint(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('base64url').slice(0, 12);
+  return credentialDigest(apiKey).slice(0, 12);
 }

@@ -1,6 +1,6 @@
 import { interceptors, Pool, type Dispatcher } from 'undici';
 import type { UpstreamSettings } from '../config.js';
-import { credentialFingerprint } from '../credentials.js';
+import { credentialDigest, credentialFingerprint } from '../credentials.js';
 import {
   badUpstreamResponse,
   errorFromUpstreamResponse,
@@ -11,6 +11,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
+import { InflightShare } from './inflight.js';
 import {
   parseAgentIdentity,
   parseRequestedSessions,
@@ -50,6 +51,7 @@ export class AgentMcClient {
   readonly #pool: Pool;
   readonly #dispatcher: Dispatcher;
   readonly #breaker: UpstreamCircuitBreaker;
+  readonly #inflight = new InflightShare();
   readonly #basePath: string;
   readonly #options: AgentMcClientOptions;
   readonly #unknownStatusesSeen = new Set<string>();
@@ -130,19 +132,32 @@ export class AgentMcClient {
     await this.#pool.close();
   }
 
-  /** One logical GET: the breaker, then attempts within one deadline, then validation. */
+  /**
+   * One logical GET: shared with concurrent identical calls of the same credential, then the
+   * breaker, then attempts within one deadline, then validation.
+   */
   #get<T>(
     pathAndQuery: string,
     apiKey: string,
     clientSignal: AbortSignal | undefined,
     parse: (json: unknown) => ParseResult<T>,
   ): Promise<T> {
-    return this.#breaker
-      .run(() => this.#fetchWithDeadline(pathAndQuery, apiKey, clientSignal, parse))
-      .catch((error: unknown) => {
-        if (error instanceof GatewayError) this.#logFailure(error, apiKey);
-        throw error;
-      });
+    return this.#inflight.run(
+      `${credentialDigest(apiKey)} ${pathAndQuery}`,
+      (sharedSignal) =>
+        this.#breaker
+          .run(() => this.#fetchWithDeadline(pathAndQuery, apiKey, sharedSignal, parse))
+          .catch((error: unknown) => {
+            if (error instanceof GatewayError) this.#logFailure(error, apiKey);
+            throw error;
+          }),
+      clientSignal,
+    );
+  }
+
+  /** Calls to AgentMC in flight now, each possibly shared by several requests. */
+  get callsInFlight(): number {
+    return this.#inflight.size;
   }
 
   async #fetchWithDeadline<T>(
