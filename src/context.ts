@@ -21,5 +21,5 @@ export function createContext(
 ): GatewayContext {
   const credential = credentialFromHeaders(request.headers, fallbackApiKey);
   // A client that disconnects abandons its upstream calls too.
-  return { credential, loaders: createLoaders(client, credential, request.signal) };
+  return { credential, loaders: createLoaders(client, credential, () => request.signal) };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { malformedApiKey, missingApiKey } from './errors.js';
 
 /**
@@ -61,7 +61,7 @@ export function requireApiKey(credential: Credential): string {
 
 /** SHA-256 of a key: what in-flight shares are keyed by, so no map holds a key itself. */
 export function credentialDigest(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('base64url');
+  return hash('sha256', apiKey, 'base64url');
 }
 
 /** A short, stable, non-reversible label for a key: what logs show instead of it. */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -93,6 +94,8 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     },
     context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
     plugins: [
+      // Compiles each operation once into plain JavaScript for execution and serialisation.
+      useGraphQlJit(),
       useRequestErrorCodes(),
       // Documents too deep, wide or costly are refused during validation, before any upstream call.
       EnvelopArmorPlugin({

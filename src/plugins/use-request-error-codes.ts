@@ -19,7 +19,8 @@ export function useRequestErrorCodes(): Plugin {
 }
 
 function withCode(error: GraphQLError): GraphQLError {
-  if (error.extensions.code !== undefined) return error;
+  // graphql-jit builds its errors without an extensions object.
+  if (error.extensions?.code !== undefined) return error;
   const code = error.message.startsWith('Variable "$') ? ErrorCode.BAD_USER_INPUT : ErrorCode.BAD_REQUEST;
   return new GraphQLError(error.message, {
     nodes: error.nodes,

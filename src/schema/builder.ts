@@ -13,8 +13,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     ID: { Input: string; Output: string | number };
-    // Upstream timestamps stay validated RFC 3339 strings; the scalar normalises them to UTC.
-    DateTime: { Input: Date; Output: Date | string };
+    DateTime: { Input: Date; Output: Date };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({

@@ -163,50 +163,69 @@ export class AgentMcClient {
   async #fetchWithDeadline<T>(
     pathAndQuery: string,
     apiKey: string,
-    clientSignal: AbortSignal | undefined,
+    callerSignal: AbortSignal,
     parse: (json: unknown) => ParseResult<T>,
   ): Promise<T> {
     const { timeouts, retry } = this.#options.settings;
     // undici's bodyTimeout is a gap timer: a body trickling a byte at a time would defeat it.
-    const deadlineSignal = AbortSignal.timeout(timeouts.totalMs);
-    const signal = clientSignal ? AbortSignal.any([deadlineSignal, clientSignal]) : deadlineSignal;
-    const failure = (error: unknown) => this.#transportError(error, deadlineSignal, clientSignal);
+    // One controller serves the deadline and the callers' departure; both timer and listener are
+    // released as soon as the call ends, so nothing outlives it.
+    const controller = new AbortController();
+    const { signal } = controller;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeouts.totalMs);
+    const onCallersGone = () => controller.abort(callerSignal.reason);
+    callerSignal.addEventListener('abort', onCallersGone, { once: true });
+    const failure = (error: unknown) =>
+      timedOut
+        ? upstreamTimeout(timeouts.totalMs, 'complete response', error)
+        : callerSignal.aborted
+          ? requestCancelled(error)
+          : this.#transportError(error);
     let responseStarted = false;
 
-    const pending = this.#dispatcher.request({
-      method: 'GET',
-      path: `${this.#basePath}${pathAndQuery}`,
-      headers: {
-        'x-api-key': apiKey,
-        accept: 'application/json',
-        'user-agent': this.#options.userAgent,
-      },
-      signal,
-      retryOptions: {
-        retry: retryCallback({
-          settings: retry,
-          deadline: Date.now() + timeouts.totalMs,
-          signal,
-          responseStarted: () => responseStarted,
-        }),
-      },
-    } as Dispatcher.RequestOptions);
-
-    let response: Dispatcher.ResponseData;
     try {
-      response = await raceAgainst(pending, signal);
-    } catch (error) {
-      throw failure(error);
-    }
-    responseStarted = true;
-    if (response.statusCode < 500) this.#lastHealthyAnswerAt = Date.now();
+      const pending = this.#dispatcher.request({
+        method: 'GET',
+        path: `${this.#basePath}${pathAndQuery}`,
+        headers: this.#headersFor(apiKey),
+        signal,
+        retryOptions: {
+          retry: retryCallback({
+            settings: retry,
+            deadline: Date.now() + timeouts.totalMs,
+            signal,
+            responseStarted: () => responseStarted,
+          }),
+        },
+      } as Dispatcher.RequestOptions);
 
-    try {
-      return await this.#interpret(response, apiKey, parse);
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      throw failure(error);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await raceAgainst(pending, signal);
+      } catch (error) {
+        throw failure(error);
+      }
+      responseStarted = true;
+      if (response.statusCode < 500) this.#lastHealthyAnswerAt = Date.now();
+
+      try {
+        return await this.#interpret(response, apiKey, parse);
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        throw failure(error);
+      }
+    } finally {
+      clearTimeout(timer);
+      callerSignal.removeEventListener('abort', onCallersGone);
     }
+  }
+
+  #headersFor(apiKey: string): Record<string, string> {
+    return { 'x-api-key': apiKey, accept: 'application/json', 'user-agent': this.#options.userAgent };
   }
 
   /** Classifies by status first, then reads the body (through the byte cap) and validates it. */
@@ -270,14 +289,8 @@ export class AgentMcClient {
     return Buffer.concat(chunks, size).toString('utf8');
   }
 
-  #transportError(
-    error: unknown,
-    deadlineSignal: AbortSignal,
-    clientSignal: AbortSignal | undefined,
-  ): unknown {
+  #transportError(error: unknown): unknown {
     const { timeouts } = this.#options.settings;
-    if (deadlineSignal.aborted) return upstreamTimeout(timeouts.totalMs, 'complete response', error);
-    if (clientSignal?.aborted) return requestCancelled(error);
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'UND_ERR_CONNECT_TIMEOUT') return upstreamTimeout(timeouts.connectMs, 'connection', error);
     if (code === 'UND_ERR_HEADERS_TIMEOUT') {

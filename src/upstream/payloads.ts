@@ -34,65 +34,109 @@ const socketConnectionPayload = z.object({
   path: z.string(),
 });
 
-const socketPayload = z
-  .object({
-    connection: socketConnectionPayload,
-    channel: z.string(),
-    event: z.string(),
-    auth_endpoint: z.string(),
-  })
-  .transform((socket) => ({
-    connection: socket.connection,
-    channel: socket.channel,
-    event: socket.event,
-    authEndpoint: socket.auth_endpoint,
-  }));
+const socketPayload = z.object({
+  connection: socketConnectionPayload,
+  channel: z.string(),
+  event: z.string(),
+  auth_endpoint: z.string(),
+});
 
-// PHP serialises an empty associative array as `[]`; read it as the empty object it means.
-const metaObject = z.union([z.record(z.string(), z.unknown()), z.tuple([]).transform(() => ({}))]).nullable();
+// PHP serialises an empty associative array as `[]`; it is read as the empty object it means.
+const metaObject = z.union([z.record(z.string(), z.unknown()), z.tuple([])]).nullable();
 
-const sessionPayload = z
-  .object({
-    id: recordId,
-    team_id: recordId,
-    agent_id: recordId,
-    requested_by_user_id: recordId.nullable(),
-    status: z.string().min(1).max(64),
-    claimed_at: timestamp,
-    opened_at: timestamp,
-    closed_at: timestamp,
-    expires_at: timestamp,
-    last_browser_heartbeat_at: timestamp,
-    last_agent_heartbeat_at: timestamp,
-    meta: metaObject,
-    socket: socketPayload.optional(),
-    created_at: timestamp,
-    updated_at: timestamp,
-  })
-  .transform((session) => ({
+// Validation only: zod compiles plain object schemas into fast checks, and transforms would
+// take that fast path away; renaming is done after, in `toRealtimeSession`.
+const sessionPayload = z.object({
+  id: recordId,
+  team_id: recordId,
+  agent_id: recordId,
+  requested_by_user_id: recordId.nullable(),
+  status: z.string().min(1).max(64),
+  claimed_at: timestamp,
+  opened_at: timestamp,
+  closed_at: timestamp,
+  expires_at: timestamp,
+  last_browser_heartbeat_at: timestamp,
+  last_agent_heartbeat_at: timestamp,
+  meta: metaObject,
+  socket: socketPayload.optional(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+const requestedSessionsPayload = z.object({ data: z.array(sessionPayload) });
+
+type SessionPayload = z.output<typeof sessionPayload>;
+
+export interface RealtimeSocketConnection {
+  driver: string;
+  key: string;
+  cluster: string;
+  host: string;
+  port: number;
+  scheme: string;
+  path: string;
+}
+
+export interface RealtimeSocket {
+  connection: RealtimeSocketConnection;
+  channel: string;
+  event: string;
+  authEndpoint: string;
+}
+
+/** A session as the schema serves it: camelCase, timestamps as Dates, unknown statuses marked. */
+export interface RealtimeSession {
+  id: number;
+  teamId: number;
+  agentId: number;
+  requestedByUserId: number | null;
+  status: SessionStatus;
+  /** The status exactly as sent; differs from `status` only when that is `unknown`. */
+  upstreamStatus: string;
+  claimedAt: Date | null;
+  openedAt: Date | null;
+  closedAt: Date | null;
+  expiresAt: Date | null;
+  lastBrowserHeartbeatAt: Date | null;
+  lastAgentHeartbeatAt: Date | null;
+  meta: Record<string, unknown> | null;
+  socket: RealtimeSocket | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+const toDate = (timestamp: string | null) => (timestamp === null ? null : new Date(timestamp));
+
+function toRealtimeSession(session: SessionPayload): RealtimeSession {
+  const { socket, meta } = session;
+  return {
     id: session.id,
     teamId: session.team_id,
     agentId: session.agent_id,
     requestedByUserId: session.requested_by_user_id,
-    status: knownStatuses.has(session.status) ? (session.status as KnownSessionStatus) : ('unknown' as const),
+    status: knownStatuses.has(session.status) ? (session.status as KnownSessionStatus) : 'unknown',
     upstreamStatus: session.status,
-    claimedAt: session.claimed_at,
-    openedAt: session.opened_at,
-    closedAt: session.closed_at,
-    expiresAt: session.expires_at,
-    lastBrowserHeartbeatAt: session.last_browser_heartbeat_at,
-    lastAgentHeartbeatAt: session.last_agent_heartbeat_at,
-    meta: session.meta,
-    socket: session.socket ?? null,
-    createdAt: session.created_at,
-    updatedAt: session.updated_at,
-  }));
-
-const requestedSessionsPayload = z.object({ data: z.array(sessionPayload) });
-
-export type RealtimeSession = z.output<typeof sessionPayload>;
-export type RealtimeSocket = NonNullable<RealtimeSession['socket']>;
-export type RealtimeSocketConnection = RealtimeSocket['connection'];
+    claimedAt: toDate(session.claimed_at),
+    openedAt: toDate(session.opened_at),
+    closedAt: toDate(session.closed_at),
+    expiresAt: toDate(session.expires_at),
+    lastBrowserHeartbeatAt: toDate(session.last_browser_heartbeat_at),
+    lastAgentHeartbeatAt: toDate(session.last_agent_heartbeat_at),
+    meta: Array.isArray(meta) ? {} : meta,
+    socket:
+      socket === undefined
+        ? null
+        : {
+            connection: socket.connection,
+            channel: socket.channel,
+            event: socket.event,
+            authEndpoint: socket.auth_endpoint,
+          },
+    createdAt: toDate(session.created_at),
+    updatedAt: toDate(session.updated_at),
+  };
+}
 
 /*
  * `GET /agents/instructions` (`AgentInstructionsResponse`) also carries the instruction bundle;
@@ -111,7 +155,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; path: string 
 /** Validates a 200 body of `GET /agents/realtime/sessions/requested`. */
 export function parseRequestedSessions(json: unknown): ParseResult<RealtimeSession[]> {
   const result = requestedSessionsPayload.safeParse(json);
-  if (result.success) return { ok: true, value: result.data.data };
+  if (result.success) return { ok: true, value: result.data.data.map(toRealtimeSession) };
   return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
 }
 
