@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ValidationContext } from 'graphql';
@@ -98,14 +103,12 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       useGraphQlJit(),
       useRequestErrorCodes(),
       // Documents too deep, wide or costly are refused during validation, before any upstream call.
-      EnvelopArmorPlugin({
-        maxDepth: { n: limits.maxDepth, ...reportAsValidationError },
-        maxAliases: { n: limits.maxAliases, ...reportAsValidationError },
-        maxTokens: { n: limits.maxTokens },
-        maxDirectives: { n: limits.maxDirectives, ...reportAsValidationError },
-        costLimit: { maxCost: limits.maxCost, ...reportAsValidationError },
-        blockFieldSuggestion: { enabled: !config.fieldSuggestions },
-      }) as Plugin,
+      maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
+      maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }) as Plugin,
+      maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }) as Plugin,
+      maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }) as Plugin,
+      costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
+      ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: '/ready',

@@ -1,0 +1,179 @@
+/*
+ * One autocannon round against one workload, and the outside readings around it: the target's
+ * CPU time and peak RSS from /proc, the upstream's request counter. autocannon runs in this
+ * process, which the runner pinned to the load CPU.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { availableParallelism } from 'node:os';
+import { allProcessesCpuMs, cpuMs, otherProcessesCpuMs, sampleRss } from './proc-stats.js';
+import type { Workload } from './workloads.js';
+
+export const API_KEY_COUNT = 1000;
+/** Well-formed AgentMC-style keys; the fake upstream accepts any non-empty key. */
+const API_KEYS = Array.from({ length: API_KEY_COUNT }, (_, i) => `mca_bench_${String(i).padStart(4, '0')}`);
+const ONE_KEY = 'mca_bench_shared';
+
+/** Every Nth answer is parsed and checked during load; the rest only counted. */
+const SPOT_CHECK_EVERY = 250;
+/** Pause after a round before the CPU and upstream counters are read. */
+const SETTLE_MS = 300;
+
+export interface LoadSettings {
+  readonly durationS: number;
+  readonly connections: number;
+  /** Requests per second over all connections; undefined: as fast as the target answers. */
+  readonly overallRate?: number;
+  readonly oneKey: boolean;
+}
+
+export interface RoundResult {
+  readonly kind: 'warmup' | 'max-rate' | 'fixed-rate';
+  /** Responses received (reqPerSec counts these). */
+  readonly requests: number;
+  /** Requests sent, the in-flight ones at the end included (CPU and upstream calls per these). */
+  readonly sent: number;
+  readonly durationS: number;
+  readonly reqPerSec: number;
+  readonly latencyMs: {
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly max: number;
+  };
+  readonly non2xx: number;
+  /** Connection errors, timeouts included. */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Spot-checked answers that were wrong. */
+  readonly mismatches: number;
+  readonly firstMismatch: string | undefined;
+  readonly cpuMsPerRequest: number;
+  readonly upstreamCallsPerRequest: number;
+  readonly peakRssMb: number;
+  /**
+   * Share of the machine's CPU (all cores) that processes outside the benchmark used during the
+   * round, in percent. Anything above a few percent means the numbers are not clean.
+   */
+  readonly otherLoadPercent: number;
+}
+
+/** What a round reads around the load: the process to watch and the upstream's counter. */
+export interface Observed {
+  readonly pid: number;
+  /** The upstream's pid: its CPU is the benchmark's own, not background load. */
+  readonly upstreamPid: number;
+  upstreamRequests(): Promise<number>;
+}
+
+/**
+ * Many keys by default: each request takes the next of 1000 keys (one counter over all
+ * connections), so concurrent requests never share a key and no per-key sharing or caching
+ * helps. With --one-key every request sends the same key and the request is built once.
+ */
+function requestOptions(workload: Workload, oneKey: boolean): Partial<autocannon.Options> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (workload.body !== undefined) headers['content-type'] = 'application/json';
+  if (oneKey) return { headers: { ...headers, 'x-api-key': ONE_KEY } };
+  let next = 0;
+  return {
+    headers,
+    requests: [
+      {
+        setupRequest: (request) => {
+          request.headers = { ...request.headers, 'x-api-key': API_KEYS[next++ % API_KEY_COUNT] ?? ONE_KEY };
+          return request;
+        },
+      },
+    ],
+  };
+}
+
+/** A body check cheap enough for full-rate load: parses only every Nth answer. */
+function spotChecker(workload: Workload) {
+  let seen = 0;
+  let first: string | undefined;
+  const verifyBody = (body: string | Buffer | undefined): boolean => {
+    if (++seen % SPOT_CHECK_EVERY !== 0) return true;
+    const text = String(body ?? '');
+    let problem: string | null;
+    try {
+      problem = workload.check(JSON.parse(text));
+    } catch {
+      problem = `not JSON: ${text.slice(0, 200)}`;
+    }
+    first ??= problem ?? undefined;
+    return problem === null;
+  };
+  return { verifyBody, firstProblem: () => first };
+}
+
+export async function runRound(
+  kind: RoundResult['kind'],
+  workload: Workload,
+  settings: LoadSettings,
+  observed: Observed,
+): Promise<RoundResult> {
+  const checker = spotChecker(workload);
+  const upstreamBefore = await observed.upstreamRequests();
+  const cpuBefore = cpuMs(observed.pid);
+  const everyoneBefore = allProcessesCpuMs();
+  const startedAt = performance.now();
+  const rss = sampleRss(observed.pid);
+  const result = await autocannon({
+    url: workload.url,
+    method: workload.method,
+    ...(workload.body === undefined ? {} : { body: workload.body }),
+    ...requestOptions(workload, settings.oneKey),
+    connections: settings.connections,
+    duration: settings.durationS,
+    ...(settings.overallRate === undefined ? {} : { overallRate: settings.overallRate }),
+    verifyBody: checker.verifyBody,
+  });
+  // Requests still in flight when autocannon stops go on inside the target: let them land, and
+  // divide CPU and upstream calls by the requests *sent*, so that they are neither lost nor
+  // charged to the requests that completed.
+  await delay(SETTLE_MS);
+  const peakRssMb = rss.stop();
+  const cpuSpent = cpuMs(observed.pid) - cpuBefore;
+  const own = new Set([process.pid, observed.pid, observed.upstreamPid]);
+  const otherMs = otherProcessesCpuMs(everyoneBefore, allProcessesCpuMs(), own);
+  const capacityMs = (performance.now() - startedAt) * availableParallelism();
+  const upstreamCalls = (await observed.upstreamRequests()) - upstreamBefore;
+  const requests = result.requests.total;
+  const sent = Math.max(result.requests.sent, requests);
+  const perRequest = (value: number) => (sent > 0 ? value / sent : Number.NaN);
+  return {
+    kind,
+    requests,
+    sent,
+    durationS: result.duration,
+    reqPerSec: requests / result.duration,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+    firstMismatch: checker.firstProblem(),
+    cpuMsPerRequest: perRequest(cpuSpent),
+    upstreamCallsPerRequest: perRequest(upstreamCalls),
+    peakRssMb,
+    otherLoadPercent: (100 * otherMs) / capacityMs,
+  };
+}
+
+/** Everything that went wrong in a round, as one number for the table. */
+export const problemCount = (round: RoundResult) => round.non2xx + round.errors + round.mismatches;
+
+/** The round with the median throughput (the lower middle one for an even count). */
+export function medianRound(rounds: readonly RoundResult[]): RoundResult {
+  const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!median) throw new Error('no rounds to take a median of');
+  return median;
+}

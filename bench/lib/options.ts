@@ -1,0 +1,75 @@
+/** The runner's flags, parsed from process.argv (`npm run bench -- --duration=5 --one-key`). */
+import { parseArgs } from 'node:util';
+
+export const TARGET_NAMES = ['direct', 'gateway', 'naive-yoga', 'apollo-rest'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export interface BenchOptions {
+  readonly targets: readonly TargetName[];
+  /** Seconds per measured round. */
+  readonly duration: number;
+  readonly rounds: number;
+  readonly connections: number;
+  /** Requests per second of the fixed-rate round. */
+  readonly rate: number;
+  /** Seconds of unmeasured load before the rounds (JIT, pools, caches). */
+  readonly warmup: number;
+  readonly oneKey: boolean;
+  readonly matrix: boolean;
+}
+
+const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--duration=10] [--rounds=3]
+                 [--connections=50] [--rate=500] [--warmup=3] [--one-key] [--matrix]`;
+
+function positive(name: string, raw: string, integer = true): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${USAGE}`);
+  }
+  return value;
+}
+
+function targetList(raw: string): TargetName[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(TARGET_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`--targets: unknown "${unknown.join(', ')}"; choose from ${TARGET_NAMES.join(', ')}`);
+  }
+  // Measured in a fixed order, whatever order they were named in, so runs compare.
+  return TARGET_NAMES.filter((name) => names.includes(name));
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      targets: { type: 'string', default: TARGET_NAMES.join(',') },
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      rate: { type: 'string', default: '500' },
+      warmup: { type: 'string', default: '3' },
+      'one-key': { type: 'boolean', default: false },
+      matrix: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  return {
+    targets: values.matrix ? ['gateway'] : targetList(values.targets),
+    duration: positive('duration', values.duration),
+    rounds: positive('rounds', values.rounds),
+    connections: positive('connections', values.connections),
+    rate: positive('rate', values.rate),
+    warmup: positive('warmup', values.warmup),
+    oneKey: values['one-key'],
+    matrix: values.matrix,
+  };
+}

@@ -1,0 +1,83 @@
+/*
+ * The requests the benchmark sends, and how to tell a right answer from a wrong one. The same
+ * check serves the verification before timing and the spot checks during load.
+ */
+
+/** Every field of the benchmark query: the whole mapping (ids, enum, 8 timestamps, meta). */
+const SESSION_FIELDS = `id teamId agentId requestedByUserId status claimedAt openedAt closedAt expiresAt
+      lastBrowserHeartbeatAt lastAgentHeartbeatAt createdAt updatedAt meta`;
+
+export const BENCH_LIMIT = 20;
+
+export interface Workload {
+  /** `limit=20`, `aliases=5`, `rest limit=20`. */
+  readonly label: string;
+  readonly method: 'GET' | 'POST';
+  /** Absolute URL the request goes to. */
+  readonly url: string;
+  readonly body?: string;
+  /** Why the parsed answer is wrong, or null when it is right. */
+  check(answer: unknown): string | null;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks a GraphQL answer: no `errors`, and each expected list under `agent` has `count` items. */
+function graphqlCheck(fields: readonly string[], count: number) {
+  return (answer: unknown): string | null => {
+    if (!isObject(answer)) return 'answer is not a JSON object';
+    if (answer.errors !== undefined)
+      return `answer has errors: ${JSON.stringify(answer.errors).slice(0, 300)}`;
+    const agent = isObject(answer.data) ? answer.data.agent : undefined;
+    if (!isObject(agent)) return 'answer has no data.agent';
+    for (const field of fields) {
+      const list = agent[field];
+      if (!Array.isArray(list)) return `data.agent.${field} is not a list`;
+      if (list.length !== count) return `data.agent.${field} has ${list.length} sessions, expected ${count}`;
+    }
+    return null;
+  };
+}
+
+/** `query Sessions($limit: Int) { agent { requestedSessions(limit: $limit) { … } } }` */
+export function sessionsQuery(graphqlUrl: string, limit = BENCH_LIMIT): Workload {
+  const query = `query Sessions($limit: Int) {
+  agent { requestedSessions(limit: $limit) { ${SESSION_FIELDS} } }
+}`;
+  return {
+    label: `limit=${limit}`,
+    method: 'POST',
+    url: graphqlUrl,
+    body: JSON.stringify({ query, variables: { limit }, operationName: 'Sessions' }),
+    check: graphqlCheck(['requestedSessions'], limit),
+  };
+}
+
+/** `count` identical `sN: requestedSessions(limit: 20)` fields: what does a repeated field cost? */
+export function aliasedQuery(graphqlUrl: string, count: number): Workload {
+  const aliases = Array.from({ length: count }, (_, i) => `s${i}`);
+  const selections = aliases.map(
+    (alias) => `${alias}: requestedSessions(limit: ${BENCH_LIMIT}) { ${SESSION_FIELDS} }`,
+  );
+  return {
+    label: `aliases=${count}`,
+    method: 'POST',
+    url: graphqlUrl,
+    body: JSON.stringify({ query: `query Aliased { agent { ${selections.join('\n    ')} } }` }),
+    check: graphqlCheck(aliases, BENCH_LIMIT),
+  };
+}
+
+/** The REST call itself, for the `direct` ceiling: 200 and `data` with `limit` items. */
+export function restCall(upstreamBaseUrl: string, limit = BENCH_LIMIT): Workload {
+  return {
+    label: `rest limit=${limit}`,
+    method: 'GET',
+    url: `${upstreamBaseUrl}/agents/realtime/sessions/requested?limit=${limit}`,
+    check: (answer) => {
+      if (!isObject(answer) || !Array.isArray(answer.data)) return 'answer has no data list';
+      return answer.data.length === limit ? null : `data has ${answer.data.length} items, expected ${limit}`;
+    },
+  };
+}

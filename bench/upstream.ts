@@ -1,0 +1,71 @@
+/*
+ * A fast stand-in for AgentMC's `GET /api/v1/agents/realtime/sessions/requested?limit=N`, run as
+ * its own process so that its CPU is not the runner's. Every body is serialised once at start,
+ * so an answer costs little more than a socket write: the ceiling is the targets, not this.
+ *
+ * Env: PORT (default 0), HOST (default 127.0.0.1). Prints one JSON line with `"event":"listening"`
+ * and the base URL (with `/api/v1`). `GET /__stats` returns `{ "requests": n }` and is not counted.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_LIMIT, MAX_LIMIT, sessions } from './fixtures.js';
+
+const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+// Index = limit; index 0 unused. Precomputed so the hot path does no JSON work at all.
+const bodies: Buffer[] = Array.from({ length: MAX_LIMIT + 1 }, (_, limit) => json({ data: sessions(limit) }));
+const unauthenticated = json({ error: { code: 'unauthenticated', message: 'Missing or empty X-Api-Key.' } });
+const notFound = json({ error: { code: 'not_found', message: 'No such route.' } });
+const badLimit = json({
+  error: { code: 'validation_failed', message: `limit must be an integer from 1 to ${MAX_LIMIT}.` },
+});
+
+let requests = 0;
+
+function send(response: ServerResponse, status: number, body: Buffer): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+  response.end(body);
+}
+
+/** `null` for a limit the API would refuse; the default when none is given. */
+function parseLimit(raw: string | null): number | null {
+  if (raw === null) return DEFAULT_LIMIT;
+  const limit = Number(raw);
+  return Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT ? limit : null;
+}
+
+function handle(request: IncomingMessage, response: ServerResponse): void {
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (path === '/__stats') return send(response, 200, json({ requests }));
+  requests += 1;
+  if (path !== SESSIONS_PATH || request.method !== 'GET') return send(response, 404, notFound);
+  const key = request.headers['x-api-key'];
+  if (typeof key !== 'string' || key.trim() === '') return send(response, 401, unauthenticated);
+  const limit = parseLimit(queryAt === -1 ? null : new URLSearchParams(url.slice(queryAt + 1)).get('limit'));
+  const body = limit === null ? badLimit : bodies[limit];
+  send(response, limit === null ? 422 : 200, body ?? badLimit);
+}
+
+const server = createServer({ keepAlive: true }, handle);
+// Longer than any client's idle timeout, so clients (not this server) decide when sockets close
+// and no round pays for reconnects the server forced.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
+  const { address, port } = server.address() as AddressInfo;
+  process.stdout.write(
+    `${JSON.stringify({ event: 'listening', url: `http://${address}:${port}/api/v1` })}\n`,
+  );
+});
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections(); // idle keep-alive sockets would otherwise hold the exit
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
