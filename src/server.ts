@@ -16,6 +16,7 @@ import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { createReadinessCheck } from './readiness.js';
+import { withRequestBodyLimit } from './request-body-limit.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
@@ -82,7 +83,8 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     logging: yogaLogger(logger),
     landingPage: false,
     maskedErrors: { maskError },
-    maxRequestBodySize: limits.maxRequestBytes,
+    // Enforced before Yoga, on Content-Length (see withRequestBodyLimit).
+    maxRequestBodySize: false,
     batching: limits.batchingLimit > 0 ? { limit: limits.batchingLimit } : false,
     // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin;
     // any other origin gets no CORS headers at all.
@@ -132,7 +134,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
   });
   return {
     yoga,
-    httpServer: createServer(yoga),
+    httpServer: createServer(withRequestBodyLimit(yoga, limits.maxRequestBytes)),
     client,
     closeUpstream: () => client.close(),
   };

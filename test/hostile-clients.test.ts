@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from './support/harness.js';
 
@@ -73,6 +74,25 @@ describe('limits on documents (graphql-armor), refused before execution', () => 
     expect(
       ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
     ).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(harness.upstream.requests).toHaveLength(0);
+  });
+
+  it('a chunked body without Content-Length is refused with 411 before it is read', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        harness.gateway.url,
+        { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.write('{"query":"{ agent { requestedSessions { id } } }"');
+      request.end('}');
+    });
+
+    expect(status).toBe(411);
     expect(harness.upstream.requests).toHaveLength(0);
   });
 
