@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isWellFormedApiKey } from './credentials.js';
 
@@ -106,6 +107,28 @@ const environmentSchema = z
     INTROSPECTION: flag,
     /** @default true, except when NODE_ENV=production ("Did you mean …?") */
     FIELD_SUGGESTIONS: flag,
+    /**
+     * Path of a persisted-documents manifest (`{ "<sha256>": "query …" }`, as GraphQL Code
+     * Generator's client preset emits it). When set, only those documents are executed.
+     */
+    TRUSTED_DOCUMENTS: z
+      .string()
+      .transform((path, context) => {
+        const documents = readTrustedDocuments(path);
+        if (typeof documents === 'string') {
+          context.addIssue({ code: 'custom', message: documents });
+          return z.NEVER;
+        }
+        return documents;
+      })
+      .optional(),
+    /** Standard OpenTelemetry switches: tracing is on when an exporter or endpoint is named. */
+    OTEL_SDK_DISABLED: flag,
+    OTEL_TRACES_EXPORTER: z
+      .enum(['otlp', 'console', 'none'], { error: 'expected otlp, console or none' })
+      .optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'expected an http(s) URL' }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ error: 'expected an http(s) URL' }).optional(),
     /** Comma-separated origins allowed to call from a browser; unset: same origin only. */
     CORS_ORIGINS: z
       .string()
@@ -139,6 +162,25 @@ const environmentSchema = z
   });
 
 export type LogLevel = z.output<typeof environmentSchema>['LOG_LEVEL'];
+export type TracingMode = 'otlp' | 'console' | 'off';
+
+/** The manifest as a map, or a sentence saying why it cannot be used. */
+function readTrustedDocuments(path: string): ReadonlyMap<string, string> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return 'expected a readable JSON file of persisted documents';
+  }
+  const entries = parsed !== null && typeof parsed === 'object' ? Object.entries(parsed) : [];
+  if (
+    entries.length === 0 ||
+    !entries.every(([hash, text]) => /^[\w:-]{8,128}$/.test(hash) && typeof text === 'string')
+  ) {
+    return 'expected an object mapping document hashes to GraphQL documents';
+  }
+  return new Map(entries as [string, string][]);
+}
 
 export interface UpstreamSettings {
   readonly timeouts: Readonly<{ totalMs: number; connectMs: number; headersMs: number; bodyMs: number }>;
@@ -174,6 +216,9 @@ export interface GatewayConfig {
   readonly fieldSuggestions: boolean;
   /** Origins allowed to call from a browser; empty: same origin only. */
   readonly corsOrigins: readonly string[];
+  /** Hash → document; when set, only these documents are executed. */
+  readonly trustedDocuments: ReadonlyMap<string, string> | undefined;
+  readonly tracing: TracingMode;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
 }
@@ -246,13 +291,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     introspection: env.INTROSPECTION ?? development,
     fieldSuggestions: env.FIELD_SUGGESTIONS ?? development,
     corsOrigins: env.CORS_ORIGINS ?? [],
+    trustedDocuments: env.TRUSTED_DOCUMENTS,
+    tracing: tracingMode(env),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   });
 }
 
+function tracingMode(env: {
+  OTEL_SDK_DISABLED?: boolean;
+  OTEL_TRACES_EXPORTER?: 'otlp' | 'console' | 'none';
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+}): TracingMode {
+  if (env.OTEL_SDK_DISABLED || env.OTEL_TRACES_EXPORTER === 'none') return 'off';
+  if (env.OTEL_TRACES_EXPORTER !== undefined) return env.OTEL_TRACES_EXPORTER;
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'off';
+}
+
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !(value instanceof URL)) {
+  if (value !== null && typeof value === 'object' && !(value instanceof URL) && !(value instanceof Map)) {
     for (const nested of Object.values(value)) deepFreeze(nested);
     Object.freeze(value);
   }

@@ -1,11 +1,13 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import { credentialFromHeaders, type Credential } from './credentials.js';
+import { requestIdOf } from './plugins/use-request-id.js';
 import type { AgentMcClient } from './upstream/client.js';
 import { createLoaders, type Loaders } from './upstream/loaders.js';
 
-/** What every resolver sees: this request's credential and this request's loaders. */
+/** What every resolver sees: this request's credential, id and loaders. */
 export interface GatewayContext {
   credential: Credential;
+  requestId: string | undefined;
   loaders: Loaders;
 }
 
@@ -21,5 +23,10 @@ export function createContext(
 ): GatewayContext {
   const credential = credentialFromHeaders(request.headers, fallbackApiKey);
   // A client that disconnects abandons its upstream calls too.
-  return { credential, loaders: createLoaders(client, credential, () => request.signal) };
+  const requestId = requestIdOf(request);
+  return {
+    credential,
+    requestId,
+    loaders: createLoaders(client, credential, { signal: () => request.signal, id: requestId }),
+  };
 }

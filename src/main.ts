@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
 import { startDemoUpstream, type DemoUpstream } from './demo/demo-upstream.js';
 import { createLogger } from './logger.js';
 import { createGateway, GRAPHQL_PATH } from './server.js';
+import { startTracing, type Tracing } from './tracing.js';
 
 // Process entry only: config → upstream → gateway → listen, and a graceful shutdown.
 
@@ -15,6 +16,9 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+// Before the gateway is built, so its first upstream request is already traced.
+const tracing: Tracing | undefined =
+  config.tracing === 'off' ? undefined : await startTracing(config.tracing);
 
 let demo: DemoUpstream | undefined;
 let upstreamUrl = config.upstreamUrl;
@@ -74,6 +78,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   clearTimeout(force);
   await gateway.closeUpstream();
   await demo?.close();
+  await tracing?.shutdown();
   logger.info({ event: 'stopped' }, 'stopped');
   process.exit(0);
 }

@@ -7,12 +7,18 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { useOperationMetrics } from './plugins/use-operation-metrics.js';
+import { useOperationTracing } from './plugins/use-operation-tracing.js';
+import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { createReadinessCheck } from './readiness.js';
 import { withRequestBodyLimit } from './request-body-limit.js';
@@ -54,11 +60,37 @@ const reportAsValidationError = {
   ],
 };
 
+/**
+ * Only the documents of the manifest run, named by hash (`documentId`, or Apollo's
+ * `extensions.persistedQuery.sha256Hash`); any other document is refused before parsing.
+ */
+function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
+  return usePersistedOperations({
+    allowArbitraryOperations: false,
+    getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    customErrors: {
+      notFound: {
+        message: 'Unknown document hash: only the documents of the trusted manifest can run here.',
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+      },
+      persistedQueryOnly: {
+        message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
+        extensions: { code: 'PERSISTED_QUERY_ONLY' },
+      },
+      keyNotFound: {
+        message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
+        extensions: { code: 'PERSISTED_QUERY_ONLY' },
+      },
+    },
+  }) as Plugin;
+}
+
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
   httpServer: Server;
   client: AgentMcClient;
+  metrics: GatewayMetrics;
   /** Releases the upstream pool; call after the HTTP server has stopped. */
   closeUpstream(): Promise<void>;
 }
@@ -68,11 +100,14 @@ export interface Gateway {
  * the process runs it. It never listens: `main.ts` does, and tests listen on port 0.
  */
 export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: Logger): Gateway {
-  const client = new AgentMcClient({
+  // The gauge of the circuit reads the client's breaker, which exists by the time it is scraped.
+  const metrics = new GatewayMetrics(() => client.circuitState);
+  const client: AgentMcClient = new AgentMcClient({
     baseUrl: upstreamUrl,
     settings: config.upstream,
     userAgent: USER_AGENT,
     logger,
+    metrics,
   });
   const { limits } = config;
   const allowedOrigins = new Set(config.corsOrigins);
@@ -100,8 +135,19 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     },
     context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
     plugins: [
+      useRequestId(),
+      usePrometheus({
+        registry: metrics.registry,
+        endpoint: '/metrics',
+        // HTTP durations by status; operation names are labelled, bounded, by our own metrics.
+        metrics: { graphql_yoga_http_duration: true },
+        labels: { operationName: false, operationType: false, url: false },
+      }),
+      ...(config.trustedDocuments ? [trustedDocumentsOnly(config.trustedDocuments)] : []),
       // Compiles each operation once into plain JavaScript for execution and serialisation.
       useGraphQlJit(),
+      useOperationMetrics(metrics),
+      ...(config.tracing === 'off' ? [] : [useOperationTracing()]),
       useRequestErrorCodes(),
       // Documents too deep, wide or costly are refused during validation, before any upstream call.
       maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
@@ -137,6 +183,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     yoga,
     httpServer: createServer(withRequestBodyLimit(yoga, limits.maxRequestBytes)),
     client,
+    metrics,
     closeUpstream: () => client.close(),
   };
 }

@@ -43,6 +43,8 @@ describe('loadConfig', () => {
       introspection: true,
       fieldSuggestions: true,
       corsOrigins: [],
+      trustedDocuments: undefined,
+      tracing: 'off',
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
     });
@@ -147,6 +149,27 @@ describe('loadConfig', () => {
       'AGENTMC_API_URL: expected an http(s) URL such as https://agentmc.ai/api/v1',
       'UPSTREAM_HEADERS_TIMEOUT_MS: expected milliseconds from 1 to 600000',
       'LOG_LEVEL: expected debug, info, warn, error or silent',
+    ]);
+  });
+
+  it('turns tracing on with the standard OTEL variables', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBe('otlp');
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }).tracing).toBe('console');
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing,
+    ).toBe('off');
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).tracing).toBe('off');
+  });
+
+  it('reads a trusted documents manifest, and refuses one that is not', () => {
+    const manifest = new URL('../examples/generated/persisted-documents.json', import.meta.url).pathname;
+
+    expect(loadConfig({ TRUSTED_DOCUMENTS: manifest }).trustedDocuments?.size).toBeGreaterThan(0);
+    expect(problemsOf({ TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' })).toEqual([
+      'TRUSTED_DOCUMENTS: expected a readable JSON file of persisted documents',
+    ]);
+    expect(problemsOf({ TRUSTED_DOCUMENTS: new URL('../package.json', import.meta.url).pathname })).toEqual([
+      'TRUSTED_DOCUMENTS: expected an object mapping document hashes to GraphQL documents',
     ]);
   });
 

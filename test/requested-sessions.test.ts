@@ -123,6 +123,8 @@ describe('agent.requestedSessions', () => {
     expect(request?.headers['x-api-key']).toBe(KEY);
     expect(request?.headers.accept).toBe('application/json');
     expect(request?.headers['user-agent']).toMatch(/^agentmc-graphql\/\d+\.\d+\.\d+/);
+    // Tracing is off unless configured: nothing else is added.
+    expect(request?.headers.traceparent).toBeUndefined();
   });
 
   it('sends an explicit limit, literal or variable', async () => {

@@ -10,6 +10,7 @@ import {
   upstreamUnreachable,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { GatewayMetrics } from '../metrics.js';
 import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { InflightShare } from './inflight.js';
 import {
@@ -29,12 +30,29 @@ export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 } as con
 const REQUESTED_SESSIONS_PATH = '/agents/realtime/sessions/requested';
 const INSTRUCTIONS_PATH = '/agents/instructions';
 
+/** Who is calling, for one upstream call: their key, their disconnect signal, their request id. */
+export interface UpstreamCaller {
+  apiKey: string;
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
+  /** Sent upstream as `X-Request-Id` and logged, so one request can be followed across both. */
+  requestId?: string;
+}
+
+/** One endpoint, named by its OpenAPI operationId (the `route` label of the metrics). */
+interface Route<T> {
+  name: 'listAgentRealtimeRequestedSessions' | 'getAgentInstructions';
+  pathAndQuery: string;
+  parse: (json: unknown) => ParseResult<T>;
+}
+
 export interface AgentMcClientOptions {
   /** Base URL including its path prefix, e.g. `https://agentmc.ai/api/v1`. */
   baseUrl: URL;
   settings: UpstreamSettings;
   userAgent: string;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
 /** Distinct unknown statuses are logged once each; past this many we stop remembering. */
@@ -78,24 +96,23 @@ export class AgentMcClient {
   }
 
   /** `GET /agents/realtime/sessions/requested?limit=N` with the caller's key. */
-  async listRequestedSessions(
-    apiKey: string,
-    limit: number,
-    signal?: AbortSignal,
-  ): Promise<RealtimeSession[]> {
-    const sessions = await this.#get(
-      `${REQUESTED_SESSIONS_PATH}?limit=${limit}`,
-      apiKey,
-      signal,
-      parseRequestedSessions,
-    );
+  async listRequestedSessions(caller: UpstreamCaller, limit: number): Promise<RealtimeSession[]> {
+    const sessions = await this.#get(caller, {
+      name: 'listAgentRealtimeRequestedSessions',
+      pathAndQuery: `${REQUESTED_SESSIONS_PATH}?limit=${limit}`,
+      parse: parseRequestedSessions,
+    });
     this.#warnAboutUnknownStatuses(sessions);
     return sessions;
   }
 
   /** The agent the key authenticates, read from `GET /agents/instructions`. */
-  getAgentIdentity(apiKey: string, signal?: AbortSignal): Promise<AgentIdentity> {
-    return this.#get(INSTRUCTIONS_PATH, apiKey, signal, parseAgentIdentity);
+  getAgentIdentity(caller: UpstreamCaller): Promise<AgentIdentity> {
+    return this.#get(caller, {
+      name: 'getAgentInstructions',
+      pathAndQuery: INSTRUCTIONS_PATH,
+      parse: parseAgentIdentity,
+    });
   }
 
   get circuitState(): CircuitState {
@@ -136,22 +153,29 @@ export class AgentMcClient {
    * One logical GET: shared with concurrent identical calls of the same credential, then the
    * breaker, then attempts within one deadline, then validation.
    */
-  #get<T>(
-    pathAndQuery: string,
-    apiKey: string,
-    clientSignal: AbortSignal | undefined,
-    parse: (json: unknown) => ParseResult<T>,
-  ): Promise<T> {
+  #get<T>(caller: UpstreamCaller, route: Route<T>): Promise<T> {
+    const shareKey = `${credentialDigest(caller.apiKey)} ${route.pathAndQuery}`;
+    if (this.#inflight.has(shareKey)) this.#options.metrics.upstreamShared.inc({ route: route.name });
     return this.#inflight.run(
-      `${credentialDigest(apiKey)} ${pathAndQuery}`,
-      (sharedSignal) =>
-        this.#breaker
-          .run(() => this.#fetchWithDeadline(pathAndQuery, apiKey, sharedSignal, parse))
-          .catch((error: unknown) => {
-            if (error instanceof GatewayError) this.#logFailure(error, apiKey);
-            throw error;
-          }),
-      clientSignal,
+      shareKey,
+      async (sharedSignal) => {
+        const started = performance.now();
+        const record = (status: string) => {
+          const labels = { route: route.name, status };
+          this.#options.metrics.upstreamRequests.inc(labels);
+          this.#options.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);
+        };
+        try {
+          const value = await this.#breaker.run(() => this.#fetchWithDeadline(caller, route, sharedSignal));
+          record('200');
+          return value;
+        } catch (error) {
+          record(statusLabel(error));
+          if (error instanceof GatewayError) this.#logFailure(error, caller);
+          throw error;
+        }
+      },
+      caller.signal,
     );
   }
 
@@ -161,10 +185,9 @@ export class AgentMcClient {
   }
 
   async #fetchWithDeadline<T>(
-    pathAndQuery: string,
-    apiKey: string,
+    caller: UpstreamCaller,
+    route: Route<T>,
     callerSignal: AbortSignal,
-    parse: (json: unknown) => ParseResult<T>,
   ): Promise<T> {
     const { timeouts, retry } = this.#options.settings;
     // undici's bodyTimeout is a gap timer: a body trickling a byte at a time would defeat it.
@@ -190,8 +213,8 @@ export class AgentMcClient {
     try {
       const pending = this.#dispatcher.request({
         method: 'GET',
-        path: `${this.#basePath}${pathAndQuery}`,
-        headers: this.#headersFor(apiKey),
+        path: `${this.#basePath}${route.pathAndQuery}`,
+        headers: this.#headersFor(caller),
         signal,
         retryOptions: {
           retry: retryCallback({
@@ -199,6 +222,7 @@ export class AgentMcClient {
             deadline: Date.now() + timeouts.totalMs,
             signal,
             responseStarted: () => responseStarted,
+            onRetry: (reason) => this.#options.metrics.upstreamRetries.inc({ route: route.name, reason }),
           }),
         },
       } as Dispatcher.RequestOptions);
@@ -213,7 +237,7 @@ export class AgentMcClient {
       if (response.statusCode < 500) this.#lastHealthyAnswerAt = Date.now();
 
       try {
-        return await this.#interpret(response, apiKey, parse);
+        return await this.#interpret(response, caller.apiKey, route.parse);
       } catch (error) {
         if (error instanceof GatewayError) throw error;
         throw failure(error);
@@ -224,8 +248,14 @@ export class AgentMcClient {
     }
   }
 
-  #headersFor(apiKey: string): Record<string, string> {
-    return { 'x-api-key': apiKey, accept: 'application/json', 'user-agent': this.#options.userAgent };
+  #headersFor({ apiKey, requestId }: UpstreamCaller): Record<string, string> {
+    const headers: Record<string, string> = {
+      'x-api-key': apiKey,
+      accept: 'application/json',
+      'user-agent': this.#options.userAgent,
+    };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
+    return headers;
   }
 
   /** Classifies by status first, then reads the body (through the byte cap) and validates it. */
@@ -304,7 +334,7 @@ export class AgentMcClient {
     return error; // a bug of ours: Yoga masks and logs it
   }
 
-  #logFailure(error: GatewayError, apiKey: string): void {
+  #logFailure(error: GatewayError, { apiKey, requestId }: UpstreamCaller): void {
     if (error.code === 'CANCELLED') return;
     const cause = (error.originalError as { code?: unknown } | undefined)?.code;
     this.#options.logger.warn(
@@ -315,6 +345,7 @@ export class AgentMcClient {
         cause: typeof cause === 'string' ? cause : undefined,
         circuitOpen: error.extensions.circuitOpen,
         keyHash: credentialFingerprint(apiKey),
+        requestId,
       },
       `AgentMC request failed: ${error.code}`,
     );
@@ -332,6 +363,24 @@ export class AgentMcClient {
           'which this gateway does not know; it is served as UNKNOWN (see upstreamStatus).',
       );
     }
+  }
+}
+
+/** The `status` label of a finished call: the upstream's HTTP status, or what happened instead. */
+function statusLabel(error: unknown): string {
+  if (!(error instanceof GatewayError)) return 'error';
+  const status = error.extensions.upstream?.status;
+  if (status !== undefined) return String(status);
+  if (error.extensions.circuitOpen) return 'circuit_open';
+  switch (error.code) {
+    case 'UPSTREAM_TIMEOUT':
+      return 'timeout';
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'UPSTREAM_BAD_RESPONSE':
+      return 'bad_response';
+    default:
+      return 'unreachable';
   }
 }
 

@@ -33,6 +33,11 @@ export class InflightShare {
     return this.#wait(shared, callerSignal);
   }
 
+  /** Whether a call for `key` is in flight now, which a new caller would join. */
+  has(key: string): boolean {
+    return this.#calls.has(key);
+  }
+
   /** Calls in flight now; for tests and metrics. */
   get size(): number {
     return this.#calls.size;

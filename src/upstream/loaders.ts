@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { requireApiKey, type Credential } from '../credentials.js';
-import { REQUESTED_SESSIONS_LIMIT, type AgentMcClient } from './client.js';
+import { REQUESTED_SESSIONS_LIMIT, type AgentMcClient, type UpstreamCaller } from './client.js';
 import type { AgentIdentity, RealtimeSession } from './payloads.js';
 
 /** The loaders of one GraphQL request, bound to its credential; never shared between requests. */
@@ -21,14 +21,19 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 
 /**
  * Built per request, each loader on first use: requests that never reach the upstream (a
- * missing key, an invalid document, `_service`) pay for none of them. `signal` is read only
- * when a call is made, for the same reason.
+ * missing key, an invalid document, `_service`) pay for none of them. The request's signal is
+ * read only when a call is made, for the same reason.
  */
 export function createLoaders(
   client: AgentMcClient,
   credential: Credential,
-  signal: () => AbortSignal | undefined,
+  request: { signal: () => AbortSignal | undefined; id: string | undefined },
 ): Loaders {
+  const caller = (): UpstreamCaller => ({
+    apiKey: requireApiKey(credential),
+    signal: request.signal(),
+    requestId: request.id,
+  });
   let requestedSessions: DataLoader<number, RealtimeSession[]> | undefined;
   let sessionById: DataLoader<string, RealtimeSession | null> | undefined;
   let identity: Promise<AgentIdentity> | undefined;
@@ -40,7 +45,7 @@ export function createLoaders(
         Promise.all(
           limits.map(async (limit) => {
             try {
-              return await client.listRequestedSessions(requireApiKey(credential), limit, signal());
+              return await client.listRequestedSessions(caller(), limit);
             } catch (error) {
               return asError(error);
             }
@@ -59,9 +64,6 @@ export function createLoaders(
         }
       }));
     },
-    agentIdentity: () =>
-      (identity ??= Promise.resolve().then(() =>
-        client.getAgentIdentity(requireApiKey(credential), signal()),
-      )),
+    agentIdentity: () => (identity ??= Promise.resolve().then(() => client.getAgentIdentity(caller()))),
   };
 }

@@ -61,6 +61,8 @@ export interface RetryScope {
   signal: AbortSignal;
   /** True once the response was handed to us: a body already being read is never retried. */
   responseStarted: () => boolean;
+  /** Told of every retry about to be made, with its reason: an HTTP status or an error code. */
+  onRetry?: (reason: string) => void;
 }
 
 /**
@@ -79,6 +81,9 @@ export function retryCallback(scope: RetryScope): RetryHandler.RetryCallback {
       done(error);
       return;
     }
+    scope.onRetry?.(
+      String((error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       done(error);
