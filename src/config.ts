@@ -85,6 +85,14 @@ const environmentSchema = z
     BREAKER_WINDOW_MS: milliseconds(10_000),
     /** @default 5000; how long it stays open before one probe call may pass. */
     BREAKER_RESET_MS: milliseconds(5000),
+    /** @default 5000; how often a live subscription's poller asks AgentMC. */
+    LIVE_POLL_INTERVAL_MS: milliseconds(5000),
+    /** @default 60000; the longest pause between polls while AgentMC keeps failing. */
+    LIVE_MAX_BACKOFF_MS: milliseconds(60_000),
+    /** @default 1000; live subscriptions open at once in all… */
+    LIVE_MAX_SUBSCRIPTIONS: wholeNumber(1, 1_000_000, 'subscriptions', 1000),
+    /** @default 20; …and per API key. */
+    LIVE_MAX_SUBSCRIPTIONS_PER_KEY: wholeNumber(1, 100_000, 'subscriptions', 20),
     /** @default 5000; readiness reuses an upstream check this recent. */
     READY_CACHE_MS: milliseconds(5000),
     /** @default 1000000 */
@@ -192,6 +200,13 @@ export interface UpstreamSettings {
   readonly readyCacheMs: number;
 }
 
+export interface LiveSettings {
+  readonly intervalMs: number;
+  readonly maxBackoffMs: number;
+  readonly maxSubscriptions: number;
+  readonly maxSubscriptionsPerKey: number;
+}
+
 export interface RequestLimits {
   readonly maxRequestBytes: number;
   readonly maxDepth: number;
@@ -211,6 +226,7 @@ export interface GatewayConfig {
   readonly fallbackApiKey: string | undefined;
   readonly upstream: UpstreamSettings;
   readonly limits: RequestLimits;
+  readonly live: LiveSettings;
   readonly graphiql: boolean;
   readonly introspection: boolean;
   readonly fieldSuggestions: boolean;
@@ -286,6 +302,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxDirectives: env.MAX_DIRECTIVES,
       maxCost: env.MAX_COST,
       batchingLimit: env.BATCHING_LIMIT,
+    },
+    live: {
+      intervalMs: env.LIVE_POLL_INTERVAL_MS,
+      maxBackoffMs: env.LIVE_MAX_BACKOFF_MS,
+      maxSubscriptions: env.LIVE_MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerKey: env.LIVE_MAX_SUBSCRIPTIONS_PER_KEY,
     },
     graphiql: env.GRAPHIQL ?? development,
     introspection: env.INTROSPECTION ?? development,

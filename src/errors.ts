@@ -18,6 +18,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  /** More live subscriptions than the gateway allows, for this key or in all. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** The client disconnected before the answer; it cannot see this code. */
   CANCELLED: 'CANCELLED',
 } as const;
@@ -86,6 +88,7 @@ const messageByCode: Readonly<Record<ErrorCode, string>> = {
   UPSTREAM_TIMEOUT: 'The AgentMC API did not answer in time.',
   UPSTREAM_BAD_RESPONSE: 'The AgentMC API sent a response the gateway cannot use.',
   CANCELLED: 'The request was cancelled by the client.',
+  TOO_MANY_SUBSCRIPTIONS: 'Too many live subscriptions.',
 };
 
 export function codeForUpstreamStatus(status: number): ErrorCode {
@@ -175,6 +178,15 @@ export function circuitOpen(retryAfter: number): GatewayError {
 /** The client went away; nobody reads this answer, but the upstream call stops with it. */
 export function requestCancelled(cause: unknown): GatewayError {
   return new GatewayError('The request was cancelled by the client.', { code: ErrorCode.CANCELLED }, cause);
+}
+
+export function tooManySubscriptions(scope: 'key' | 'gateway'): GatewayError {
+  return new GatewayError(
+    scope === 'key'
+      ? `${messageByCode.TOO_MANY_SUBSCRIPTIONS} This API key has reached its limit; close one first.`
+      : `${messageByCode.TOO_MANY_SUBSCRIPTIONS} The gateway has reached its limit; retry later.`,
+    { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS },
+  );
 }
 
 export function missingApiKey(): GatewayError {

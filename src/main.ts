@@ -71,6 +71,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   force.unref();
   // Connections still serving a request close as soon as their response is sent.
   httpServer.keepAliveTimeout = 1;
+  // Live streams never end by themselves: end them, so their connections let the server close.
+  await gateway.stopLive();
   await new Promise<void>((resolve) => {
     httpServer.close(() => resolve());
     httpServer.closeIdleConnections();

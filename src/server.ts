@@ -20,11 +20,13 @@ import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationTracing } from './plugins/use-operation-tracing.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
+import { RequestedSessionsFeeds } from './live/requested-sessions-feed.js';
 import { createReadinessCheck } from './readiness.js';
 import { withRequestBodyLimit } from './request-body-limit.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
+import { attachWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -91,6 +93,9 @@ export interface Gateway {
   httpServer: Server;
   client: AgentMcClient;
   metrics: GatewayMetrics;
+  feeds: RequestedSessionsFeeds;
+  /** Ends live subscriptions and the WebSocket server, so the HTTP server can close promptly. */
+  stopLive(): Promise<void>;
   /** Releases the upstream pool; call after the HTTP server has stopped. */
   closeUpstream(): Promise<void>;
 }
@@ -109,6 +114,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     logger,
     metrics,
   });
+  const feeds = new RequestedSessionsFeeds(client, config.live, logger);
   const { limits } = config;
   const allowedOrigins = new Set(config.corsOrigins);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
@@ -133,7 +139,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
           }
         : false;
     },
-    context: (initial) => createContext(initial, { client, fallbackApiKey: config.fallbackApiKey }),
+    context: (initial) => createContext(initial, { client, feeds, fallbackApiKey: config.fallbackApiKey }),
     plugins: [
       useRequestId(),
       usePrometheus({
@@ -179,11 +185,18 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       defaultEditorToolsVisibility: 'headers',
     },
   });
+  const httpServer = createServer(withRequestBodyLimit(yoga, limits.maxRequestBytes));
+  const webSocket = attachWebSocketServer(httpServer, yoga, GRAPHQL_PATH);
   return {
     yoga,
-    httpServer: createServer(withRequestBodyLimit(yoga, limits.maxRequestBytes)),
+    httpServer,
     client,
     metrics,
+    feeds,
+    stopLive: async () => {
+      feeds.close();
+      await webSocket.close();
+    },
     closeUpstream: () => client.close(),
   };
 }

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         maxCost: 5000,
         batchingLimit: 0,
       },
+      live: { intervalMs: 5000, maxBackoffMs: 60_000, maxSubscriptions: 1000, maxSubscriptionsPerKey: 20 },
       graphiql: true,
       introspection: true,
       fieldSuggestions: true,

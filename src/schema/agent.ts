@@ -15,6 +15,15 @@ const authenticatedAgent: AuthenticatedAgent = Object.freeze({});
 
 const { min, max, default: defaultLimit } = REQUESTED_SESSIONS_LIMIT;
 
+/** `limit` as the API allows it: null means the default; outside the range is BAD_USER_INPUT. */
+export function checkedLimit(limit: number | null | undefined): number {
+  const value = limit ?? defaultLimit;
+  if (value < min || value > max) throw argumentOutOfRange('limit', value, min, max);
+  return value;
+}
+
+export const limitDescription = `Maximum number of sessions to return, ${min} to ${max}. Null means the default, ${defaultLimit}.`;
+
 export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent');
 
 AgentRef.implement({
@@ -42,14 +51,10 @@ AgentRef.implement({
       args: {
         limit: t.arg.int({
           defaultValue: defaultLimit,
-          description: `Maximum number of sessions to return, ${min} to ${max}. Null means the default, ${defaultLimit}.`,
+          description: limitDescription,
         }),
       },
-      resolve: (_agent, args, context) => {
-        const limit = args.limit ?? defaultLimit;
-        if (limit < min || limit > max) throw argumentOutOfRange('limit', limit, min, max);
-        return context.loaders.requestedSessions.load(limit);
-      },
+      resolve: (_agent, args, context) => context.loaders.requestedSessions.load(checkedLimit(args.limit)),
     }),
   }),
 });

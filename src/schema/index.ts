@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import './agent.js';
+import './requested-sessions-update.js';
 import './realtime-session.js';
 import './team.js';
 import './user.js';

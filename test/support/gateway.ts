@@ -66,6 +66,7 @@ export async function startTestGateway(
       return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
     },
     async close() {
+      await gateway.stopLive();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

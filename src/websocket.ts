@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { GatewayContext } from './context.js';
+
+/** Connection parameters a client may send the key in: `{ "X-Api-Key": "…" }` or `{ authorization }`. */
+function headersFrom(params: Readonly<Record<string, unknown>> | undefined, upgrade: Headers): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value === 'string' && /^(x-api-key|authorization)$/i.test(name)) headers.set(name, value);
+  }
+  // Browsers cannot set headers on a WebSocket; non-browser clients may, on the upgrade request.
+  for (const name of ['x-api-key', 'authorization']) {
+    const value = upgrade.get(name);
+    if (value !== null && !headers.has(name)) headers.set(name, value);
+  }
+  return headers;
+}
+
+type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, GatewayContext>['getEnveloped']>;
+
+/**
+ * GraphQL over WebSocket (graphql-ws) on the same path as HTTP, for clients that prefer it to
+ * Server-Sent Events. Operations run through Yoga's envelope, so validation, limits and masking
+ * are the same; the key comes from the connection parameters. graphql-ws pings every 12 s.
+ */
+export function attachWebSocketServer(
+  httpServer: Server,
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>,
+  path: string,
+): { close(): Promise<void> } {
+  const webSocketServer = new WebSocketServer({ server: httpServer, path });
+  const disposable = useServer<Record<string, unknown>>(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
+      onSubscribe: async (context, _id, payload) => {
+        const upgrade = new Headers();
+        for (const [name, value] of Object.entries(context.extra.request.headers)) {
+          if (typeof value === 'string') upgrade.set(name, value);
+        }
+        const request = new Request(`http://localhost${path}`, {
+          headers: headersFrom(context.connectionParams, upgrade),
+        });
+        const enveloped = yoga.getEnveloped({ request, params: payload } as never);
+        const document = enveloped.parse(payload.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: enveloped,
+        };
+      },
+    },
+    webSocketServer,
+  );
+  return {
+    close: async () => {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
+    },
+  };
+}
