@@ -8,7 +8,7 @@ import { useGateway } from './support/harness.js';
 
 /*
  * GraphiQL in a real browser: Debian's Chromium driven by playwright-core, against the real gateway
- * and the fake upstream. Every request to a host other than the gateway's is aborted and recorded,
+ * and the fake upstream. Every request to a host other than this machine is aborted and recorded,
  * so the page working at all proves that GraphiQL's assets come from the gateway itself.
  *
  * GraphiQL 5 edits with Monaco. Its editors are driven with the keyboard, as a person would: click
