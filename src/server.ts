@@ -9,7 +9,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
@@ -150,8 +150,15 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
         labels: { operationName: false, operationType: false, url: false },
       }),
       ...(config.trustedDocuments ? [trustedDocumentsOnly(config.trustedDocuments)] : []),
-      // Compiles each operation once into plain JavaScript for execution and serialisation.
-      useGraphQlJit(),
+      // Compiles each query once into plain JavaScript for execution and serialisation.
+      // Subscriptions stay with graphql-js: graphql-jit loses their arguments' errors.
+      useGraphQlJit(
+        {},
+        {
+          enableIf: ({ document, operationName }) =>
+            getOperationAST(document, operationName)?.operation !== 'subscription',
+        },
+      ),
       useOperationMetrics(metrics),
       ...(config.tracing === 'off' ? [] : [useOperationTracing()]),
       useRequestErrorCodes(),

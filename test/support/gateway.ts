@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createGateway, GRAPHQL_PATH } from '../../src/server.js';
+import { createGateway, GRAPHQL_PATH, type Gateway } from '../../src/server.js';
 
 export interface GraphQLResponse {
   status: number;
@@ -22,6 +22,8 @@ export interface LogLine {
 
 export interface TestGateway {
   url: URL;
+  /** The gateway's parts, for assertions on its state (live pollers, in-flight calls). */
+  parts: Gateway;
   /** Everything the gateway logged, one parsed JSON line each. */
   logs: LogLine[];
   query(
@@ -55,6 +57,7 @@ export async function startTestGateway(
 
   return {
     url,
+    parts: gateway,
     logs,
     async query(query, { variables, headers = {} } = {}) {
       const response = await fetch(url, {
