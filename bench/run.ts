@@ -36,6 +36,7 @@ import {
   type TargetResult,
 } from './lib/report.js';
 import { verifyOne, verifySame, type Answer } from './lib/verify.js';
+import { liveTable, runLiveBench, writeLiveResults } from './live.js';
 import { aliasedQuery, restCall, sessionsQuery, type Workload } from './lib/workloads.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -225,6 +226,13 @@ async function costMatrix(options: BenchOptions, pinned: boolean) {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.live) {
+    build();
+    const results = await runLiveBench(options.duration);
+    log(liveTable(results));
+    writeLiveResults(results);
+    return;
+  }
   const startedAt = new Date();
   const pinning = pinRunner();
   log(`pinning: ${pinning.pinned ? 'applied' : 'NOT applied'} (${pinning.reason})`);

@@ -16,10 +16,12 @@ export interface BenchOptions {
   readonly warmup: number;
   readonly oneKey: boolean;
   readonly matrix: boolean;
+  /** Live subscriptions: upstream requests per minute for 1, 10 and 100 subscribers of one key. */
+  readonly live: boolean;
 }
 
 const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--duration=10] [--rounds=3]
-                 [--connections=50] [--rate=500] [--warmup=3] [--one-key] [--matrix]`;
+                 [--connections=50] [--rate=500] [--warmup=3] [--one-key] [--matrix] [--live]`;
 
 function positive(name: string, raw: string, integer = true): number {
   const value = Number(raw);
@@ -55,6 +57,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string', default: '3' },
       'one-key': { type: 'boolean', default: false },
       matrix: { type: 'boolean', default: false },
+      live: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -71,5 +74,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmup: positive('warmup', values.warmup),
     oneKey: values['one-key'],
     matrix: values.matrix,
+    live: values.live,
   };
 }
