@@ -5,7 +5,7 @@
  *
  * SOAK_SECONDS (default 60), SOAK_CONCURRENCY (default 64), SOAK_RSS_GROWTH_MB (default 64).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
@@ -58,7 +58,10 @@ const upstream = createServer((request, response: ServerResponse) => {
 await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 const upstreamPort = (upstream.address() as AddressInfo).port;
 
-const gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+// The gateway as it is deployed: compiled JavaScript, no TypeScript loader.
+const build = spawnSync('npm', ['run', 'build'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed');
+const gateway = spawn(process.execPath, ['dist/main.js'], {
   cwd: new URL('..', import.meta.url),
   env: {
     ...process.env,

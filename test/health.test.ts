@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { raw } from './support/fake-upstream.js';
+import { raw, refusingUpstreamUrl } from './support/fake-upstream.js';
 import { startTestGateway } from './support/gateway.js';
 import { useGateway } from './support/harness.js';
 
@@ -31,11 +29,7 @@ describe('/ready', () => {
   });
 
   it('is 503 when AgentMC is unreachable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const gateway = await startTestGateway(new URL(`http://127.0.0.1:${port}/api/v1`));
+    const gateway = await startTestGateway(await refusingUpstreamUrl());
     try {
       expect((await get(gateway.url, '/ready')).status).toBe(503);
     } finally {

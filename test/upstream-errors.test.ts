@@ -1,7 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { envelope, hang, json, raw, reset, type Responder } from './support/fake-upstream.js';
+import {
+  envelope,
+  hang,
+  json,
+  raw,
+  refusingUpstreamUrl,
+  reset,
+  type Responder,
+} from './support/fake-upstream.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './support/gateway.js';
 import { useGateway } from './support/harness.js';
 import { fullSession, sessionsPayload } from './support/sessions.js';
@@ -257,11 +265,7 @@ describe('unusable 2xx and 3xx answers are UPSTREAM_BAD_RESPONSE', () => {
 
 describe('transport failures', () => {
   it('a refused connection is UPSTREAM_UNAVAILABLE', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const refused = await startTestGateway(new URL(`http://127.0.0.1:${port}/api/v1`));
+    const refused = await startTestGateway(await refusingUpstreamUrl());
     try {
       const response = await refused.query(QUERY, { headers: { 'x-api-key': KEY } });
       expectSafeFieldError(response);

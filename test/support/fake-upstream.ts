@@ -131,3 +131,12 @@ export function delayed(ms: number, responder: Responder): Responder {
     response.once('close', () => clearTimeout(timer));
   };
 }
+
+/** A base URL where nothing listens: a port that was free a moment ago, so connecting is refused. */
+export async function refusingUpstreamUrl(): Promise<URL> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  return new URL(`http://127.0.0.1:${port}/api/v1`);
+}
