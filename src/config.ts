@@ -93,6 +93,17 @@ const environmentSchema = z
     LIVE_MAX_SUBSCRIPTIONS: wholeNumber(1, 1_000_000, 'subscriptions', 1000),
     /** @default 20; …and per API key. */
     LIVE_MAX_SUBSCRIPTIONS_PER_KEY: wholeNumber(1, 100_000, 'subscriptions', 20),
+    /**
+     * @default unset: in-process. `redis://` or `rediss://` URL: live pollers are shared across
+     * gateway replicas through this Redis (one replica polls per key and limit; see
+     * src/live/redis-feed-bus.ts).
+     */
+    REDIS_URL: z
+      .url({
+        protocol: /^rediss?$/,
+        error: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+      })
+      .optional(),
     /** @default 5000; readiness reuses an upstream check this recent. */
     READY_CACHE_MS: milliseconds(5000),
     /** @default 1000000 */
@@ -205,6 +216,8 @@ export interface LiveSettings {
   readonly maxBackoffMs: number;
   readonly maxSubscriptions: number;
   readonly maxSubscriptionsPerKey: number;
+  /** Undefined: pollers stay in-process; else they are shared across replicas through Redis. */
+  readonly redisUrl?: string | undefined;
 }
 
 export interface RequestLimits {
@@ -308,6 +321,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       maxBackoffMs: env.LIVE_MAX_BACKOFF_MS,
       maxSubscriptions: env.LIVE_MAX_SUBSCRIPTIONS,
       maxSubscriptionsPerKey: env.LIVE_MAX_SUBSCRIPTIONS_PER_KEY,
+      redisUrl: env.REDIS_URL,
     },
     graphiql: env.GRAPHIQL ?? development,
     introspection: env.INTROSPECTION ?? development,

@@ -20,6 +20,7 @@ import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationTracing } from './plugins/use-operation-tracing.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
+import { RedisFeedBus } from './live/redis-feed-bus.js';
 import { RequestedSessionsFeeds } from './live/requested-sessions-feed.js';
 import { createReadinessCheck } from './readiness.js';
 import { withRequestBodyLimit } from './request-body-limit.js';
@@ -114,7 +115,17 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     logger,
     metrics,
   });
-  const feeds = new RequestedSessionsFeeds(client, config.live, logger);
+  // With REDIS_URL, one replica polls per (key, limit) for all replicas; a lock outlives its
+  // holder's next planned poll by two intervals and one upstream deadline (the takeover time).
+  const feedBus =
+    config.live.redisUrl === undefined
+      ? undefined
+      : new RedisFeedBus({
+          url: config.live.redisUrl,
+          lockTtlMs: 2 * config.live.intervalMs + config.upstream.timeouts.totalMs,
+          logger,
+        });
+  const feeds = new RequestedSessionsFeeds(client, config.live, logger, feedBus);
   const { limits } = config;
   const allowedOrigins = new Set(config.corsOrigins);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
@@ -202,7 +213,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     feeds,
     stopLive: async () => {
       feeds.close();
-      await webSocket.close();
+      await Promise.all([webSocket.close(), feedBus?.close()]);
     },
     closeUpstream: () => client.close(),
   };
