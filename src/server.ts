@@ -88,6 +88,8 @@ function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
   }) as Plugin;
 }
 
+const exampleVariables = JSON.stringify({ limit: 20 }, null, 2);
+
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
@@ -192,10 +194,12 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: config.graphiql && {
       title: `${GATEWAY_NAME} GraphiQL`,
+      // GraphiQL 5 takes the first tab's variables only from this prop (not in Yoga's types).
+      ...({ initialVariables: exampleVariables } as object),
       defaultTabs: [
         {
           query: exampleQuery,
-          variables: JSON.stringify({ limit: 20 }, null, 2),
+          variables: exampleVariables,
           headers: JSON.stringify({ 'X-Api-Key': 'mca_your_agent_key' }, null, 2),
         },
       ],

@@ -117,6 +117,10 @@ const headersEditor = () =>
   page.locator(
     'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .monaco-editor',
   );
+const variablesEditor = () =>
+  page.locator(
+    'section.graphiql-editor-tool[aria-label="Variables"] .graphiql-editor:not(.hidden) .monaco-editor',
+  );
 const resultPane = () => page.locator('section.result-window .monaco-editor');
 
 /** Replaces what the Headers editor holds with `text`, through the keyboard. */
@@ -145,6 +149,9 @@ describe('GraphiQL in Chromium', { timeout: SLOW }, () => {
       .poll(() => editorText(queryEditor()), { timeout: SLOW })
       .toContain('query RequestedSessions');
     await expect.poll(() => editorText(headersEditor()), { timeout: SLOW }).toContain('mca_your_agent_key');
+    await page.getByRole('button', { name: 'Variables', exact: true }).click();
+    await expect.poll(() => editorText(variablesEditor()), { timeout: SLOW }).toContain('"limit": 20');
+    await page.getByRole('button', { name: 'Headers', exact: true }).click();
     await expect.poll(() => page.title()).toContain('GraphiQL');
 
     expect(external).toEqual([]);
