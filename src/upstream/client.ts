@@ -179,11 +179,6 @@ export class AgentMcClient {
     );
   }
 
-  /** Calls to AgentMC in flight now, each possibly shared by several requests. */
-  get callsInFlight(): number {
-    return this.#inflight.size;
-  }
-
   async #fetchWithDeadline<T>(
     caller: UpstreamCaller,
     route: Route<T>,

@@ -38,11 +38,6 @@ export class InflightShare {
     return this.#calls.has(key);
   }
 
-  /** Calls in flight now; for tests and metrics. */
-  get size(): number {
-    return this.#calls.size;
-  }
-
   #wait<T>(shared: SharedCall<T>, callerSignal: AbortSignal | undefined): Promise<T> {
     shared.waiters += 1;
     if (callerSignal === undefined) return shared.result;
