@@ -76,18 +76,6 @@ if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
 return 1
 `;
 
-/** The Date fields of RealtimeSession: ISO strings in JSON, revived on the way back. */
-const DATE_FIELDS = [
-  'claimedAt',
-  'openedAt',
-  'closedAt',
-  'expiresAt',
-  'lastBrowserHeartbeatAt',
-  'lastAgentHeartbeatAt',
-  'createdAt',
-  'updatedAt',
-] as const satisfies readonly (keyof RealtimeSession)[];
-
 export interface RedisFeedBusOptions {
   /** `redis://` or `rediss://`. */
   url: string;
@@ -223,7 +211,7 @@ export class RedisFeedBus implements FeedBus {
     const json = text.slice(originEnd + 1);
     try {
       if (seq > 0) {
-        deliver({ kind: 'update', seq, sessions: reviveSessions(json) });
+        deliver({ kind: 'update', seq, sessions: JSON.parse(json) as RealtimeSession[] });
       } else {
         const failure = JSON.parse(json) as {
           message: string;
@@ -248,16 +236,8 @@ export class RedisFeedBus implements FeedBus {
 function parseState(stored: string | null): FeedSnapshot | undefined {
   if (stored === null) return undefined;
   const space = stored.indexOf(' ');
-  return { seq: Number(stored.slice(0, space)), sessions: reviveSessions(stored.slice(space + 1)) };
-}
-
-function reviveSessions(json: string): RealtimeSession[] {
-  const sessions = JSON.parse(json) as Record<string, unknown>[];
-  for (const session of sessions) {
-    for (const field of DATE_FIELDS) {
-      const value = session[field];
-      if (typeof value === 'string') session[field] = new Date(value);
-    }
-  }
-  return sessions as unknown as RealtimeSession[];
+  return {
+    seq: Number(stored.slice(0, space)),
+    sessions: JSON.parse(stored.slice(space + 1)) as RealtimeSession[],
+  };
 }

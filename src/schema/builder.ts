@@ -3,6 +3,7 @@ import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.js';
+import type { UtcTimestamp } from '../upstream/payloads.js';
 
 /**
  * The one SchemaBuilder: context type, scalars and plugins (federation needs the directives
@@ -13,7 +14,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     ID: { Input: string; Output: string | number };
-    DateTime: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: UtcTimestamp };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
@@ -23,7 +24,13 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+// Timestamps are normalised to UTC once, when the upstream payload is read (`toUtcTimestamp`);
+// graphql-scalars would re-validate each as a string and hand JSON.stringify a Date to format.
+// Resolvers can only return UtcTimestamps (the Output type above); anything else gets graphql-scalars'.
+builder.addScalarType('DateTime', DateTimeResolver, {
+  serialize: (value) =>
+    (typeof value === 'string' ? value : DateTimeResolver.serialize(value)) as UtcTimestamp,
+});
 builder.addScalarType('JSONObject', JSONObjectResolver);
 
 builder.queryType({

@@ -85,7 +85,13 @@ export interface RealtimeSocket {
   authEndpoint: string;
 }
 
-/** A session as the schema serves it: camelCase, timestamps as Dates, unknown statuses marked. */
+/**
+ * An instant as the schema serves it: RFC 3339 in UTC with milliseconds (`2026-02-22T17:21:00.000Z`),
+ * what `Date#toISOString` gives. Only `toUtcTimestamp` makes one.
+ */
+export type UtcTimestamp = string & { readonly __utcTimestamp: unique symbol };
+
+/** A session as the schema serves it: camelCase, timestamps in UTC, unknown statuses marked. */
 export interface RealtimeSession {
   id: number;
   teamId: number;
@@ -94,19 +100,30 @@ export interface RealtimeSession {
   status: SessionStatus;
   /** The status exactly as sent; differs from `status` only when that is `unknown`. */
   upstreamStatus: string;
-  claimedAt: Date | null;
-  openedAt: Date | null;
-  closedAt: Date | null;
-  expiresAt: Date | null;
-  lastBrowserHeartbeatAt: Date | null;
-  lastAgentHeartbeatAt: Date | null;
+  claimedAt: UtcTimestamp | null;
+  openedAt: UtcTimestamp | null;
+  closedAt: UtcTimestamp | null;
+  expiresAt: UtcTimestamp | null;
+  lastBrowserHeartbeatAt: UtcTimestamp | null;
+  lastAgentHeartbeatAt: UtcTimestamp | null;
   meta: Record<string, unknown> | null;
   socket: RealtimeSocket | null;
-  createdAt: Date | null;
-  updatedAt: Date | null;
+  createdAt: UtcTimestamp | null;
+  updatedAt: UtcTimestamp | null;
 }
 
-const toDate = (timestamp: string | null) => (timestamp === null ? null : new Date(timestamp));
+/**
+ * Normalises a timestamp the validator accepted (RFC 3339, real calendar dates, any offset) once,
+ * here, so serving it costs nothing: responses carry twenty sessions of eight timestamps, and
+ * formatting Dates while writing them tripled the cost of serialising a response. The API's own
+ * form, whole seconds in UTC, is completed by hand; anything else goes through Date.
+ */
+function toUtcTimestamp(timestamp: string | null): UtcTimestamp | null {
+  if (timestamp === null) return null;
+  if (timestamp.length === 20 && timestamp.endsWith('Z'))
+    return `${timestamp.slice(0, 19)}.000Z` as UtcTimestamp;
+  return new Date(timestamp).toISOString() as UtcTimestamp;
+}
 
 function toRealtimeSession(session: SessionPayload): RealtimeSession {
   const { socket, meta } = session;
@@ -117,12 +134,12 @@ function toRealtimeSession(session: SessionPayload): RealtimeSession {
     requestedByUserId: session.requested_by_user_id,
     status: knownStatuses.has(session.status) ? (session.status as KnownSessionStatus) : 'unknown',
     upstreamStatus: session.status,
-    claimedAt: toDate(session.claimed_at),
-    openedAt: toDate(session.opened_at),
-    closedAt: toDate(session.closed_at),
-    expiresAt: toDate(session.expires_at),
-    lastBrowserHeartbeatAt: toDate(session.last_browser_heartbeat_at),
-    lastAgentHeartbeatAt: toDate(session.last_agent_heartbeat_at),
+    claimedAt: toUtcTimestamp(session.claimed_at),
+    openedAt: toUtcTimestamp(session.opened_at),
+    closedAt: toUtcTimestamp(session.closed_at),
+    expiresAt: toUtcTimestamp(session.expires_at),
+    lastBrowserHeartbeatAt: toUtcTimestamp(session.last_browser_heartbeat_at),
+    lastAgentHeartbeatAt: toUtcTimestamp(session.last_agent_heartbeat_at),
     meta: Array.isArray(meta) ? {} : meta,
     socket:
       socket === undefined
@@ -133,8 +150,8 @@ function toRealtimeSession(session: SessionPayload): RealtimeSession {
             event: socket.event,
             authEndpoint: socket.auth_endpoint,
           },
-    createdAt: toDate(session.created_at),
-    updatedAt: toDate(session.updated_at),
+    createdAt: toUtcTimestamp(session.created_at),
+    updatedAt: toUtcTimestamp(session.updated_at),
   };
 }
 
