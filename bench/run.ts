@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runFixedRateRound } from './lib/fixed-rate.js';
 import {
   API_KEY_COUNT,
   medianRound,
@@ -153,7 +154,7 @@ async function measure(
   let fixed;
   if (fixedRate) {
     assertAlive(target.service);
-    fixed = await runRound('fixed-rate', target.workload, { ...base, overallRate: options.rate }, observed);
+    fixed = await runFixedRateRound(target.workload, { ...base, rate: options.rate }, observed);
     log(
       `  ${target.name}: fixed ${options.rate} req/s → p50 ${fixed.latencyMs.p50} ms, p99 ${fixed.latencyMs.p99} ms`,
     );

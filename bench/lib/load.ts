@@ -1,7 +1,8 @@
 /*
- * One autocannon round against one workload, and the outside readings around it: the target's
- * CPU time and peak RSS from /proc, the upstream's request counter. autocannon runs in this
- * process, which the runner pinned to the load CPU.
+ * One autocannon round (warm-up or max-rate) against one workload, and the outside readings
+ * around any round: the target's CPU time and peak RSS from /proc, the upstream's request
+ * counter. The fixed-rate round (fixed-rate.ts) shares the readings, keys, headers and spot
+ * checks. The load runs in this process, which the runner pinned to the load CPU.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -18,12 +19,12 @@ const ONE_KEY = 'mca_bench_shared';
 const SPOT_CHECK_EVERY = 250;
 /** Pause after a round before the CPU and upstream counters are read. */
 const SETTLE_MS = 300;
+/** A request unanswered after this long counts as a timeout (autocannon's default). */
+export const REQUEST_TIMEOUT_S = 10;
 
 export interface LoadSettings {
   readonly durationS: number;
   readonly connections: number;
-  /** Requests per second over all connections; undefined: as fast as the target answers. */
-  readonly overallRate?: number;
   readonly oneKey: boolean;
 }
 
@@ -58,6 +59,12 @@ export interface RoundResult {
   readonly otherLoadPercent: number;
 }
 
+/** What a load generator reports for a round; observeRound adds the readings around it. */
+export type LoadOutcome = Pick<
+  RoundResult,
+  'requests' | 'sent' | 'durationS' | 'latencyMs' | 'non2xx' | 'errors' | 'timeouts' | 'mismatches'
+>;
+
 /** What a round reads around the load: the process to watch and the upstream's counter. */
 export interface Observed {
   readonly pid: number;
@@ -66,22 +73,35 @@ export interface Observed {
   upstreamRequests(): Promise<number>;
 }
 
+/** Every request's headers but the API key. */
+export function requestHeaders(workload: Workload): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (workload.body !== undefined) headers['content-type'] = 'application/json';
+  return headers;
+}
+
 /**
  * Many keys by default: each request takes the next of 1000 keys (one counter over all
  * connections), so concurrent requests never share a key and no per-key sharing or caching
- * helps. With --one-key every request sends the same key and the request is built once.
+ * helps. With --one-key every request sends the same key. Returns the key for the next request.
  */
-function requestOptions(workload: Workload, oneKey: boolean): Partial<autocannon.Options> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (workload.body !== undefined) headers['content-type'] = 'application/json';
-  if (oneKey) return { headers: { ...headers, 'x-api-key': ONE_KEY } };
+export function apiKeys(oneKey: boolean): () => string {
+  if (oneKey) return () => ONE_KEY;
   let next = 0;
+  return () => API_KEYS[next++ % API_KEY_COUNT] ?? ONE_KEY;
+}
+
+/** With --one-key the request is built once; otherwise each takes the next key. */
+function requestOptions(workload: Workload, oneKey: boolean): Partial<autocannon.Options> {
+  const headers = requestHeaders(workload);
+  const nextKey = apiKeys(oneKey);
+  if (oneKey) return { headers: { ...headers, 'x-api-key': nextKey() } };
   return {
     headers,
     requests: [
       {
         setupRequest: (request) => {
-          request.headers = { ...request.headers, 'x-api-key': API_KEYS[next++ % API_KEY_COUNT] ?? ONE_KEY };
+          request.headers = { ...request.headers, 'x-api-key': nextKey() };
           return request;
         },
       },
@@ -108,11 +128,18 @@ function spotChecker(workload: Workload) {
   return { verifyBody, firstProblem: () => first };
 }
 
-export async function runRound(
+/** Whether a body is right (only every Nth is parsed); each answer received is passed in. */
+export type VerifyBody = (body: string | Buffer | undefined) => boolean;
+
+/**
+ * Runs `load` between the readings of a round: CPU time, peak RSS, background load and upstream
+ * calls. Every round, whatever generates its load, is measured and reported the same way.
+ */
+export async function observeRound(
   kind: RoundResult['kind'],
   workload: Workload,
-  settings: LoadSettings,
   observed: Observed,
+  load: (verifyBody: VerifyBody) => Promise<LoadOutcome>,
 ): Promise<RoundResult> {
   const checker = spotChecker(workload);
   const upstreamBefore = await observed.upstreamRequests();
@@ -120,17 +147,8 @@ export async function runRound(
   const everyoneBefore = allProcessesCpuMs();
   const startedAt = performance.now();
   const rss = sampleRss(observed.pid);
-  const result = await autocannon({
-    url: workload.url,
-    method: workload.method,
-    ...(workload.body === undefined ? {} : { body: workload.body }),
-    ...requestOptions(workload, settings.oneKey),
-    connections: settings.connections,
-    duration: settings.durationS,
-    ...(settings.overallRate === undefined ? {} : { overallRate: settings.overallRate }),
-    verifyBody: checker.verifyBody,
-  });
-  // Requests still in flight when autocannon stops go on inside the target: let them land, and
+  const outcome = await load(checker.verifyBody);
+  // Requests still in flight when the load stops go on inside the target: let them land, and
   // divide CPU and upstream calls by the requests *sent*, so that they are neither lost nor
   // charged to the requests that completed.
   await delay(SETTLE_MS);
@@ -140,31 +158,61 @@ export async function runRound(
   const otherMs = otherProcessesCpuMs(everyoneBefore, allProcessesCpuMs(), own);
   const capacityMs = (performance.now() - startedAt) * availableParallelism();
   const upstreamCalls = (await observed.upstreamRequests()) - upstreamBefore;
-  const requests = result.requests.total;
-  const sent = Math.max(result.requests.sent, requests);
+  const sent = Math.max(outcome.sent, outcome.requests);
   const perRequest = (value: number) => (sent > 0 ? value / sent : Number.NaN);
   return {
     kind,
-    requests,
+    requests: outcome.requests,
     sent,
-    durationS: result.duration,
-    reqPerSec: requests / result.duration,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-    },
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    mismatches: result.mismatches,
+    durationS: outcome.durationS,
+    reqPerSec: outcome.requests / outcome.durationS,
+    latencyMs: outcome.latencyMs,
+    non2xx: outcome.non2xx,
+    errors: outcome.errors,
+    timeouts: outcome.timeouts,
+    mismatches: outcome.mismatches,
     firstMismatch: checker.firstProblem(),
     cpuMsPerRequest: perRequest(cpuSpent),
     upstreamCallsPerRequest: perRequest(upstreamCalls),
     peakRssMb,
     otherLoadPercent: (100 * otherMs) / capacityMs,
   };
+}
+
+/** A closed-loop autocannon round: each connection sends its next request when answered. */
+export async function runRound(
+  kind: 'warmup' | 'max-rate',
+  workload: Workload,
+  settings: LoadSettings,
+  observed: Observed,
+): Promise<RoundResult> {
+  return observeRound(kind, workload, observed, async (verifyBody) => {
+    const result = await autocannon({
+      url: workload.url,
+      method: workload.method,
+      ...(workload.body === undefined ? {} : { body: workload.body }),
+      ...requestOptions(workload, settings.oneKey),
+      connections: settings.connections,
+      duration: settings.durationS,
+      timeout: REQUEST_TIMEOUT_S,
+      verifyBody,
+    });
+    return {
+      requests: result.requests.total,
+      sent: result.requests.sent,
+      durationS: result.duration,
+      latencyMs: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      mismatches: result.mismatches,
+    };
+  });
 }
 
 /** Everything that went wrong in a round, as one number for the table. */

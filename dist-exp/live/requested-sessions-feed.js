@@ -1,0 +1,280 @@
+import { Repeater } from 'graphql-yoga';
+import { credentialDigest } from '../credentials.js';
+import { ErrorCode, GatewayError, tooManySubscriptions } from '../errors.js';
+/** Failures that will not heal by waiting: the stream ends with them. */
+const FINAL_CODES = new Set([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN]);
+/**
+ * Turns AgentMC's polled list into push: one poller per (API key, limit), however many
+ * subscribers share it, polling at an interval, emitting only when the list changed, and
+ * stopping when its last subscriber leaves. Subscribers of different keys never share.
+ * With a bus, one poller per (API key, limit) across all replicas: see FeedBus.
+ */
+export class RequestedSessionsFeeds {
+    client;
+    settings;
+    logger;
+    bus;
+    #pollers = new Map();
+    #perKey = new Map();
+    #total = 0;
+    constructor(client, settings, logger, bus) {
+        this.client = client;
+        this.settings = settings;
+        this.logger = logger;
+        this.bus = bus;
+    }
+    /** Pollers running now; for tests and metrics. */
+    get pollers() {
+        return this.#pollers.size;
+    }
+    /** The caller's stream of updates. Throws TOO_MANY_SUBSCRIPTIONS past the caps. */
+    subscribe(caller, limit) {
+        const digest = credentialDigest(caller.apiKey);
+        const ofKey = this.#perKey.get(digest) ?? 0;
+        if (this.#total >= this.settings.maxSubscriptions || ofKey >= this.settings.maxSubscriptionsPerKey) {
+            throw tooManySubscriptions(ofKey >= this.settings.maxSubscriptionsPerKey ? 'key' : 'gateway');
+        }
+        this.#total += 1;
+        this.#perKey.set(digest, ofKey + 1);
+        const key = `${digest}:${limit}`;
+        return new Repeater(async (push, stop) => {
+            const listener = (event) => {
+                void push(event);
+                if (event.kind === 'error' && event.final)
+                    stop();
+            };
+            let poller = this.#pollers.get(key);
+            if (poller === undefined) {
+                poller = new Poller(this.client, { ...caller, signal: undefined }, limit, this.settings, this.logger, this.bus === undefined ? undefined : { bus: this.bus, feedId: key });
+                this.#pollers.set(key, poller);
+            }
+            poller.add(listener);
+            await stop;
+            poller.remove(listener);
+            if (poller.idle && this.#pollers.get(key) === poller)
+                this.#pollers.delete(key);
+            this.#total -= 1;
+            const left = (this.#perKey.get(digest) ?? 1) - 1;
+            if (left === 0)
+                this.#perKey.delete(digest);
+            else
+                this.#perKey.set(digest, left);
+        });
+    }
+    /** Ends every stream, e.g. on shutdown, so long-lived connections let the server close. */
+    close() {
+        for (const poller of this.#pollers.values())
+            poller.end();
+        this.#pollers.clear();
+    }
+}
+/**
+ * One feed on this replica: its local subscribers and the list they last received. In-process,
+ * it polls at every tick. With a bus, it polls only while it holds the feed's lock (claimed at
+ * every tick, so a dead holder is replaced), and applies what the holder publishes otherwise.
+ */
+class Poller {
+    client;
+    caller;
+    limit;
+    settings;
+    logger;
+    #listeners = new Set();
+    #link;
+    #last;
+    #seq = 0;
+    #failures = 0;
+    #timer;
+    #inFlight;
+    #stopped = false;
+    /** Subscribed to the bus's channel of this feed. */
+    #listening = false;
+    /** Set while waiting out a failure: the lock is then kept to its end rather than released. */
+    #backingOff = false;
+    constructor(client, caller, limit, settings, logger, shared) {
+        this.client = client;
+        this.caller = caller;
+        this.limit = limit;
+        this.settings = settings;
+        this.logger = logger;
+        this.#link = shared?.bus.join(shared.feedId, (message) => this.#receive(message));
+    }
+    get idle() {
+        return this.#listeners.size === 0;
+    }
+    add(listener) {
+        this.#listeners.add(listener);
+        if (this.#listeners.size === 1) {
+            void this.#tick();
+        }
+        else if (this.#last !== undefined) {
+            // A late joiner's first event is the current list.
+            listener({ kind: 'update', sessions: this.#last, added: this.#last, updated: [], removedIds: [] });
+        }
+    }
+    remove(listener) {
+        this.#listeners.delete(listener);
+        if (this.#listeners.size === 0)
+            this.#halt();
+    }
+    /** Ends the streams of every subscriber. */
+    end() {
+        for (const listener of this.#listeners) {
+            listener({
+                kind: 'error',
+                error: new GatewayError('The gateway is shutting down; subscribe again.', {
+                    code: ErrorCode.UPSTREAM_UNAVAILABLE,
+                }),
+                final: true,
+            });
+        }
+        this.#listeners.clear();
+        this.#halt();
+    }
+    #halt(forget = false) {
+        if (this.#stopped)
+            return;
+        this.#stopped = true;
+        clearTimeout(this.#timer);
+        this.#inFlight?.abort();
+        // While backing off, the lock is left to expire so no other replica polls before it may.
+        this.#link?.leave({ release: forget || !this.#backingOff, forget });
+    }
+    async #tick() {
+        if (this.#stopped)
+            return;
+        if (this.#link !== undefined) {
+            try {
+                if (!this.#listening) {
+                    // A first subscriber on this replica gets the list the polling replica stored, at once.
+                    const stored = await this.#link.listen();
+                    this.#listening = true;
+                    if (stored !== undefined)
+                        this.#apply(stored);
+                }
+                const { held, snapshot } = await this.#link.claim();
+                if (this.#stopped)
+                    return;
+                if (snapshot !== undefined)
+                    this.#apply(snapshot);
+                // Another replica polls: this one only listens, and tries again at the next tick.
+                if (!held)
+                    return this.#schedule(this.settings.intervalMs);
+            }
+            catch (error) {
+                this.#busFailed(error);
+                return this.#schedule(this.settings.intervalMs);
+            }
+        }
+        await this.#poll();
+    }
+    async #poll() {
+        this.#inFlight = new AbortController();
+        let sessions;
+        try {
+            sessions = await this.client.listRequestedSessions({ ...this.caller, signal: this.#inFlight.signal }, this.limit);
+        }
+        catch (error) {
+            if (this.#stopped)
+                return;
+            return this.#failed(error);
+        }
+        if (this.#stopped)
+            return;
+        this.#failures = 0;
+        this.#backingOff = false;
+        const changed = diff(this.#last, sessions) !== undefined;
+        const message = changed ? { kind: 'update', seq: 0, sessions } : undefined;
+        const seq = await this.#commit(message, this.settings.intervalMs);
+        if (this.#stopped)
+            return;
+        if (seq !== undefined && changed)
+            this.#apply({ seq, sessions });
+        this.#schedule(this.settings.intervalMs);
+    }
+    async #failed(error) {
+        const failure = error instanceof GatewayError
+            ? error
+            : new GatewayError('The AgentMC API could not be polled.', { code: ErrorCode.UPSTREAM_UNAVAILABLE }, error);
+        const final = FINAL_CODES.has(failure.code);
+        this.#failures += 1;
+        const backoff = Math.min(this.settings.maxBackoffMs, this.settings.intervalMs * 2 ** this.#failures);
+        // Never poll again before the upstream said we may.
+        const retryAfterMs = (failure.extensions.retryAfter ?? 0) * 1000;
+        const delay = Math.max(backoff, retryAfterMs);
+        this.logger.debug({ event: 'live_poll_failed', code: failure.code }, 'live poll failed; backing off');
+        const message = { kind: 'error', error: failure, final };
+        // The lock is kept through the backoff, so no other replica polls before it is over.
+        const committed = await this.#commit(message, delay);
+        if (this.#stopped)
+            return;
+        if (committed === undefined)
+            return this.#schedule(this.settings.intervalMs);
+        this.#receive(message);
+        if (final)
+            return;
+        this.#backingOff = true;
+        this.#schedule(delay);
+    }
+    /** Publishes through the bus when there is one; in-process, every poll is the holder's. */
+    async #commit(message, nextDelayMs) {
+        if (this.#link === undefined)
+            return message?.kind === 'update' ? this.#seq + 1 : 0;
+        try {
+            return await this.#link.commit(message, nextDelayMs);
+        }
+        catch (error) {
+            this.#busFailed(error);
+            return undefined;
+        }
+    }
+    /** What the holder published (or this replica, as holder, just committed). */
+    #receive(message) {
+        if (this.#stopped)
+            return;
+        if (message.kind === 'update')
+            return this.#apply(message);
+        this.#broadcast(message);
+        if (message.final) {
+            this.#listeners.clear();
+            this.#halt(true);
+        }
+    }
+    /** Moves to a newer list, telling subscribers what changed; older or known lists are ignored. */
+    #apply(snapshot) {
+        if (this.#stopped || snapshot.seq <= this.#seq)
+            return;
+        const update = diff(this.#last, snapshot.sessions);
+        this.#seq = snapshot.seq;
+        this.#last = snapshot.sessions;
+        if (update !== undefined)
+            this.#broadcast(update);
+    }
+    #busFailed(error) {
+        this.logger.warn({ event: 'live_bus_failed', err: error instanceof Error ? error.message : String(error) }, 'live feed bus (Redis) failed; retrying at the next tick');
+    }
+    #schedule(delayMs) {
+        if (this.#stopped)
+            return;
+        this.#timer = setTimeout(() => void this.#tick(), delayMs);
+    }
+    #broadcast(event) {
+        for (const listener of this.#listeners)
+            listener(event);
+    }
+}
+/** What changed since the previous list; undefined when nothing did (no event is sent). */
+function diff(previous, current) {
+    if (previous === undefined) {
+        return { kind: 'update', sessions: current, added: current, updated: [], removedIds: [] };
+    }
+    const before = new Map(previous.map((session) => [session.id, JSON.stringify(session)]));
+    const now = new Set(current.map((session) => session.id));
+    const added = current.filter((session) => !before.has(session.id));
+    const updated = current.filter((session) => before.has(session.id) && before.get(session.id) !== JSON.stringify(session));
+    const removedIds = previous.filter((session) => !now.has(session.id)).map((session) => session.id);
+    if (added.length === 0 && updated.length === 0 && removedIds.length === 0)
+        return undefined;
+    return { kind: 'update', sessions: current, added, updated, removedIds };
+}
+//# sourceMappingURL=requested-sessions-feed.js.map

@@ -1,0 +1,77 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/** Label values for operation names are client input: bounded in shape and in number. */
+const MAX_OPERATION_NAMES = 100;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 };
+/**
+ * The gateway's Prometheus metrics, on a registry of its own (not prom-client's global one, so
+ * that several gateways in one process, as in the tests, never collide). Served at /metrics by
+ * Yoga's Prometheus plugin, which adds its HTTP and phase metrics to the same registry.
+ */
+export class GatewayMetrics {
+    registry = new Registry();
+    #operationNames = new Set();
+    operations = new Counter({
+        name: 'agentmc_graphql_operations_total',
+        help: 'GraphQL operations executed, by operation name, type and outcome (success, partial, error).',
+        labelNames: ['operation_name', 'operation_type', 'outcome'],
+        registers: [this.registry],
+    });
+    operationDuration = new Histogram({
+        name: 'agentmc_graphql_operation_duration_seconds',
+        help: 'Time to execute a GraphQL operation, by operation name, type and outcome.',
+        labelNames: ['operation_name', 'operation_type', 'outcome'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [this.registry],
+    });
+    upstreamRequests = new Counter({
+        name: 'agentmc_upstream_requests_total',
+        help: 'Calls to the AgentMC API, by route and final status (an HTTP status, or timeout, unreachable, circuit_open, cancelled, bad_response).',
+        labelNames: ['route', 'status'],
+        registers: [this.registry],
+    });
+    upstreamDuration = new Histogram({
+        name: 'agentmc_upstream_request_duration_seconds',
+        help: 'Duration of calls to the AgentMC API, retries included, by route and final status.',
+        labelNames: ['route', 'status'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [this.registry],
+    });
+    upstreamRetries = new Counter({
+        name: 'agentmc_upstream_retries_total',
+        help: 'Retries of calls to the AgentMC API, by route and the reason (an HTTP status or an error code).',
+        labelNames: ['route', 'reason'],
+        registers: [this.registry],
+    });
+    upstreamShared = new Counter({
+        name: 'agentmc_upstream_shared_total',
+        help: 'Requests that joined a call already in flight for the same key and arguments instead of making their own.',
+        labelNames: ['route'],
+        registers: [this.registry],
+    });
+    constructor(circuitState) {
+        collectDefaultMetrics({ register: this.registry });
+        new Gauge({
+            name: 'agentmc_upstream_circuit_state',
+            help: 'State of the circuit breaker in front of the AgentMC API: 0 closed, 1 half-open, 2 open.',
+            registers: [this.registry],
+            collect() {
+                this.set(CIRCUIT_STATE_VALUE[circuitState()]);
+            },
+        });
+    }
+    /** A label value for a client-chosen operation name, never an unbounded set. */
+    operationLabel(name) {
+        if (!name)
+            return 'anonymous';
+        if (!OPERATION_NAME.test(name))
+            return 'invalid';
+        if (this.#operationNames.has(name))
+            return name;
+        if (this.#operationNames.size >= MAX_OPERATION_NAMES)
+            return 'other';
+        this.#operationNames.add(name);
+        return name;
+    }
+}
+//# sourceMappingURL=metrics.js.map

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** A caller's own id is kept when it is a short token; anything else is replaced, never echoed. */
+const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// State per request lives beside the request, not on it, and goes away with it.
+const idByRequest = new WeakMap();
+/** The request id given to this request (by the client, or made here). */
+export function requestIdOf(request) {
+    return idByRequest.get(request);
+}
+/**
+ * Gives every request an id: the client's `X-Request-Id` when it sent a usable one, else a new
+ * UUID. It is returned in the response header, sent upstream and written in the logs, so one
+ * request can be followed from the browser to AgentMC.
+ */
+export function useRequestId() {
+    return {
+        onRequest({ request }) {
+            const sent = request.headers.get(REQUEST_ID_HEADER);
+            idByRequest.set(request, sent !== null && ACCEPTABLE_ID.test(sent) ? sent : randomUUID());
+        },
+        onResponse({ request, response }) {
+            const id = idByRequest.get(request);
+            if (id !== undefined)
+                response.headers.set(REQUEST_ID_HEADER, id);
+        },
+    };
+}
+//# sourceMappingURL=use-request-id.js.map

@@ -1,0 +1,67 @@
+import { requireApiKey } from '../credentials.js';
+import { anotherAgentForbidden, argumentOutOfRange } from '../errors.js';
+import { REQUESTED_SESSIONS_LIMIT } from '../upstream/client.js';
+import { builder } from './builder.js';
+import { RealtimeSessionRef } from './realtime-session.js';
+const authenticatedAgent = Object.freeze({});
+const { min, max, default: defaultLimit } = REQUESTED_SESSIONS_LIMIT;
+/** `limit` as the API allows it: null means the default; outside the range is BAD_USER_INPUT. */
+export function checkedLimit(limit) {
+    const value = limit ?? defaultLimit;
+    if (value < min || value > max)
+        throw argumentOutOfRange('limit', value, min, max);
+    return value;
+}
+export const limitDescription = `Maximum number of sessions to return, ${min} to ${max}. Null means the default, ${defaultLimit}.`;
+export const AgentRef = builder.objectRef('Agent');
+AgentRef.implement({
+    description: 'An AgentMC automation agent, as authenticated by the API key of the request.',
+    fields: (t) => ({
+        id: t.id({
+            description: 'The agent id, as AgentMC knows it (read from `GET /agents/instructions` the first time a request asks for it).',
+            resolve: async (agent, _args, context) => agent.id ?? String((await context.loaders.agentIdentity()).id),
+        }),
+        requestedSessions: t.field({
+            type: [RealtimeSessionRef],
+            description: [
+                'Realtime sessions that browsers have asked this agent to join',
+                '(`GET /agents/realtime/sessions/requested`).',
+                '',
+                'Errors (`extensions.code`): UNAUTHENTICATED (no, malformed or rejected key),',
+                `FORBIDDEN, NOT_FOUND, CONFLICT, BAD_USER_INPUT (limit outside ${min}..${max}, or`,
+                'rejected by the API, with `fields`), RATE_LIMITED (with `retryAfter` seconds),',
+                'UPSTREAM_REJECTED (another 4xx), UPSTREAM_UNAVAILABLE (5xx or unreachable),',
+                'UPSTREAM_TIMEOUT, UPSTREAM_BAD_RESPONSE. When the API answered, `extensions.upstream`',
+                'holds its `status`, `code`, `message` and `requestId`.',
+            ].join('\n'),
+            args: {
+                limit: t.arg.int({
+                    defaultValue: defaultLimit,
+                    description: limitDescription,
+                }),
+            },
+            resolve: (_agent, args, context) => context.loaders.requestedSessions.load(checkedLimit(args.limit)),
+        }),
+    }),
+});
+builder.queryField('agent', (t) => t.field({
+    type: AgentRef,
+    nullable: true,
+    description: 'The agent that the API key of this request authenticates (header `X-Api-Key`, or `Authorization: Bearer <key>`). Null with an UNAUTHENTICATED error when no valid key is sent.',
+    resolve: (_root, _args, context) => {
+        requireApiKey(context.credential);
+        return authenticatedAgent;
+    },
+}));
+builder.asEntity(AgentRef, {
+    key: builder.selection('id'),
+    // Another subgraph may name any agent id; only the key's own agent is ever served.
+    resolveReference: async (reference, context) => {
+        requireApiKey(context.credential);
+        const self = await context.loaders.agentIdentity();
+        if (String(self.id) !== reference.id)
+            throw anotherAgentForbidden();
+        return { id: reference.id };
+    },
+});
+//# sourceMappingURL=agent.js.map

@@ -1,0 +1,25 @@
+import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+/**
+ * The one SchemaBuilder: context type, scalars and plugins (federation needs the directives
+ * plugin). Types live one per file beside it.
+ */
+export const builder = new SchemaBuilder({
+    plugins: [DirectivePlugin, FederationPlugin],
+    // The format graphql-tools reads, so GraphQL Code Generator sees the federation directives.
+    directives: { useGraphQLToolsUnorderedDirectives: true },
+    defaultFieldNullability: false,
+});
+// Timestamps are normalised to UTC once, when the upstream payload is read (`toUtcTimestamp`);
+// graphql-scalars would re-validate each as a string and hand JSON.stringify a Date to format.
+// Resolvers can only return UtcTimestamps (the Output type above); anything else gets graphql-scalars'.
+builder.addScalarType('DateTime', DateTimeResolver, {
+    serialize: (value) => (typeof value === 'string' ? value : DateTimeResolver.serialize(value)),
+});
+builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.queryType({
+    description: 'The entry points of the AgentMC GraphQL gateway.',
+});
+//# sourceMappingURL=builder.js.map

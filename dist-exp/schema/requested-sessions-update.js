@@ -1,0 +1,52 @@
+import { requireApiKey } from '../credentials.js';
+import { checkedLimit, limitDescription } from './agent.js';
+import { builder } from './builder.js';
+import { RealtimeSessionRef } from './realtime-session.js';
+export const RequestedSessionsUpdateRef = builder
+    .objectRef('RequestedSessionsUpdate')
+    .implement({
+    description: 'A change in the realtime sessions requested of the agent.',
+    fields: (t) => ({
+        sessions: t.field({
+            type: [RealtimeSessionRef],
+            description: 'The whole current list, as `requestedSessions(limit)` would return it now.',
+            resolve: (update) => update.sessions,
+        }),
+        added: t.field({
+            type: [RealtimeSessionRef],
+            description: 'Sessions in the list that were not in the previous event (all of them in the first).',
+            resolve: (update) => update.added,
+        }),
+        updated: t.field({
+            type: [RealtimeSessionRef],
+            description: 'Sessions still in the list that changed since the previous event (status, timestamps, meta…).',
+            resolve: (update) => update.updated,
+        }),
+        removedIds: t.idList({
+            description: 'Ids of the sessions that left the list since the previous event.',
+            resolve: (update) => update.removedIds,
+        }),
+    }),
+});
+builder.subscriptionType({
+    description: 'Live updates, over Server-Sent Events or WebSocket (graphql-ws).',
+});
+builder.subscriptionField('requestedSessionsChanged', (t) => t.field({
+    type: RequestedSessionsUpdateRef,
+    nullable: true,
+    description: [
+        'The realtime sessions requested of the agent, pushed as they change. The gateway polls',
+        'AgentMC once per interval for all subscribers of one key and limit, and sends an event only',
+        'when the list changed; the first event is the current list. A failed poll arrives as an event',
+        'with `errors` (the codes of `requestedSessions`) and the stream goes on; UNAUTHENTICATED or',
+        'FORBIDDEN end it. TOO_MANY_SUBSCRIPTIONS refuses a subscription past the limits.',
+    ].join('\n'),
+    args: { limit: t.arg.int({ defaultValue: 20, description: limitDescription }) },
+    subscribe: (_root, args, context) => context.feeds.subscribe({ apiKey: requireApiKey(context.credential), requestId: context.requestId }, checkedLimit(args.limit)),
+    resolve: (event) => {
+        if (event.kind === 'error')
+            throw event.error;
+        return event;
+    },
+}));
+//# sourceMappingURL=requested-sessions-update.js.map

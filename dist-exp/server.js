@@ -1,0 +1,218 @@
+import { createServer } from 'node:http';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { getOperationAST, GraphQLError } from 'graphql';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createContext } from './context.js';
+import { maskError } from './errors.js';
+import { yogaLogger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { useOperationMetrics } from './plugins/use-operation-metrics.js';
+import { useOperationTracing } from './plugins/use-operation-tracing.js';
+import { useRequestId } from './plugins/use-request-id.js';
+import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
+import { RedisFeedBus } from './live/redis-feed-bus.js';
+import { RequestedSessionsFeeds } from './live/requested-sessions-feed.js';
+import { createReadinessCheck } from './readiness.js';
+import { withRequestBodyLimit } from './request-body-limit.js';
+import { schema } from './schema/index.js';
+import { AgentMcClient } from './upstream/client.js';
+import { GATEWAY_NAME, USER_AGENT } from './version.js';
+import { attachWebSocketServer } from './websocket.js';
+export const GRAPHQL_PATH = '/graphql';
+const exampleQuery = /* GraphQL */ `
+  # Realtime sessions that browsers have asked your agent to join.
+  # Put your agent key (mca_…) in the Headers tab below, then press ▶.
+  query RequestedSessions($limit: Int) {
+    agent {
+      requestedSessions(limit: $limit) {
+        id
+        status
+        requestedByUserId
+        expiresAt
+        meta
+        socket {
+          channel
+          event
+        }
+      }
+    }
+  }
+`;
+/**
+ * graphql-armor throws its refusals by default, which reach clients without a code; reported
+ * as validation errors instead, they carry GRAPHQL_VALIDATION_FAILED like any invalid document.
+ */
+const reportAsValidationError = {
+    propagateOnRejection: false,
+    onReject: [
+        (context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+    ],
+};
+/**
+ * Only the documents of the manifest run, named by hash (`documentId`, or Apollo's
+ * `extensions.persistedQuery.sha256Hash`); any other document is refused before parsing.
+ */
+function trustedDocumentsOnly(documents) {
+    return usePersistedOperations({
+        allowArbitraryOperations: false,
+        getPersistedOperation: (hash) => documents.get(hash) ?? null,
+        customErrors: {
+            notFound: {
+                message: 'Unknown document hash: only the documents of the trusted manifest can run here.',
+                extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+            },
+            persistedQueryOnly: {
+                message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
+                extensions: { code: 'PERSISTED_QUERY_ONLY' },
+            },
+            keyNotFound: {
+                message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
+                extensions: { code: 'PERSISTED_QUERY_ONLY' },
+            },
+        },
+    });
+}
+/**
+ * Yoga's Prometheus plugin turns every envelop metric on unless told otherwise; together they cost
+ * about a fifth of the gateway's throughput (the deprecated-field counter walks each document per
+ * request). Only HTTP durations by status are kept: operations are counted, with bounded names, by
+ * our own metrics.
+ */
+const yogaHttpDurationOnly = {
+    graphql_yoga_http_duration: true,
+    graphql_envelop_deprecated_field: false,
+    graphql_envelop_request: false,
+    graphql_envelop_request_duration: false,
+    graphql_envelop_request_time_summary: false,
+    graphql_envelop_phase_parse: false,
+    graphql_envelop_phase_validate: false,
+    graphql_envelop_phase_context: false,
+    graphql_envelop_error_result: false,
+    graphql_envelop_execute_resolver: false,
+    graphql_envelop_phase_execute: false,
+    graphql_envelop_phase_subscribe: false,
+    graphql_envelop_schema_change: false,
+};
+const exampleVariables = JSON.stringify({ limit: 20 }, null, 2);
+/**
+ * Builds the whole gateway (upstream client, schema, context, Yoga and its plugins) exactly as
+ * the process runs it. It never listens: `main.ts` does, and tests listen on port 0.
+ */
+export function createGateway(config, upstreamUrl, logger) {
+    // The gauge of the circuit reads the client's breaker, which exists by the time it is scraped.
+    const metrics = new GatewayMetrics(() => client.circuitState);
+    const client = new AgentMcClient({
+        baseUrl: upstreamUrl,
+        settings: config.upstream,
+        userAgent: USER_AGENT,
+        logger,
+        metrics,
+    });
+    // With REDIS_URL, one replica polls per (key, limit) for all replicas; a lock outlives its
+    // holder's next planned poll by two intervals and one upstream deadline (the takeover time).
+    const feedBus = config.live.redisUrl === undefined
+        ? undefined
+        : new RedisFeedBus({
+            url: config.live.redisUrl,
+            lockTtlMs: 2 * config.live.intervalMs + config.upstream.timeouts.totalMs,
+            logger,
+        });
+    const feeds = new RequestedSessionsFeeds(client, config.live, logger, feedBus);
+    const { limits } = config;
+    const allowedOrigins = new Set(config.corsOrigins);
+    const yoga = createYoga({
+        schema,
+        graphqlEndpoint: GRAPHQL_PATH,
+        logging: yogaLogger(logger),
+        landingPage: false,
+        maskedErrors: { maskError },
+        // Enforced before Yoga, on Content-Length (see withRequestBodyLimit).
+        maxRequestBodySize: false,
+        batching: limits.batchingLimit > 0 ? { limit: limits.batchingLimit } : false,
+        // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin;
+        // any other origin gets no CORS headers at all.
+        cors: (request) => {
+            const origin = request.headers.get('origin');
+            return origin !== null && allowedOrigins.has(origin)
+                ? {
+                    origin,
+                    credentials: false,
+                    methods: ['GET', 'POST'],
+                    allowedHeaders: ['content-type', 'x-api-key', 'authorization'],
+                }
+                : false;
+        },
+        context: (initial) => createContext(initial, { client, feeds, fallbackApiKey: config.fallbackApiKey }),
+        plugins: [
+            useRequestId(),
+            usePrometheus({
+                registry: metrics.registry,
+                endpoint: '/metrics',
+                metrics: yogaHttpDurationOnly,
+                labels: { operationName: false, operationType: false, url: false },
+            }),
+            ...(config.trustedDocuments ? [trustedDocumentsOnly(config.trustedDocuments)] : []),
+            // Compiles each query once into plain JavaScript for execution and serialisation.
+            // Subscriptions stay with graphql-js: graphql-jit loses their arguments' errors.
+            useGraphQlJit({}, {
+                enableIf: ({ document, operationName }) => getOperationAST(document, operationName)?.operation !== 'subscription',
+            }),
+            useOperationMetrics(metrics),
+            ...(config.tracing === 'off' ? [] : [useOperationTracing()]),
+            useRequestErrorCodes(),
+            // Documents too deep, wide or costly are refused during validation, before any upstream call.
+            maxTokensPlugin({ n: limits.maxTokens }),
+            maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }),
+            maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }),
+            maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }),
+            costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }),
+            ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin()]),
+            ...(config.introspection ? [] : [useDisableIntrospection()]),
+            useReadinessCheck({
+                endpoint: '/ready',
+                check: createReadinessCheck(client, config.upstream.readyCacheMs),
+            }),
+        ],
+        // Served from the gateway itself (Yoga's default loads from a CDN), and loaded only when
+        // first asked for: the inlined bundle holds about 33 MB of heap a production server never needs.
+        renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+        graphiql: config.graphiql && {
+            title: `${GATEWAY_NAME} GraphiQL`,
+            // GraphiQL 5 takes the first tab's variables only from this prop (not in Yoga's types).
+            ...{ initialVariables: exampleVariables },
+            defaultTabs: [
+                {
+                    query: exampleQuery,
+                    variables: exampleVariables,
+                    headers: JSON.stringify({ 'X-Api-Key': 'mca_your_agent_key' }, null, 2),
+                },
+            ],
+            headers: JSON.stringify({ 'X-Api-Key': 'mca_your_agent_key' }, null, 2),
+            defaultEditorToolsVisibility: 'headers',
+        },
+    });
+    const httpServer = createServer(withRequestBodyLimit(yoga, limits.maxRequestBytes));
+    const webSocket = attachWebSocketServer(httpServer, yoga, GRAPHQL_PATH);
+    return {
+        yoga,
+        httpServer,
+        client,
+        metrics,
+        feeds,
+        stopLive: async () => {
+            feeds.close();
+            await Promise.all([webSocket.close(), feedBus?.close()]);
+        },
+        closeUpstream: () => client.close(),
+    };
+}
+//# sourceMappingURL=server.js.map

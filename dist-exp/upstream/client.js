@@ -1,0 +1,365 @@
+import { interceptors, Pool } from 'undici';
+import { credentialDigest, credentialFingerprint } from '../credentials.js';
+import { badUpstreamResponse, errorFromUpstreamResponse, GatewayError, requestCancelled, upstreamTimeout, upstreamUnreachable, } from '../errors.js';
+import { UpstreamCircuitBreaker } from './circuit-breaker.js';
+import { InflightShare } from './inflight.js';
+import { parseAgentIdentity, parseRequestedSessions, readErrorEnvelope, } from './payloads.js';
+import { parseRetryAfter } from './retry-after.js';
+import { retryCallback } from './retry-policy.js';
+/** The range the API documents for `limit` on the requested-sessions list. */
+export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 };
+const REQUESTED_SESSIONS_PATH = '/agents/realtime/sessions/requested';
+const INSTRUCTIONS_PATH = '/agents/instructions';
+/** Distinct unknown statuses are logged once each; past this many we stop remembering. */
+const MAX_REMEMBERED_UNKNOWN_STATUSES = 50;
+/**
+ * The AgentMC REST client: one keep-alive undici pool for the upstream origin, built once per
+ * server and closed on shutdown, behind undici's retry interceptor and one circuit breaker.
+ * Every call has one deadline for all its attempts. It never follows redirects (a followed
+ * redirect would carry the key to another host) and turns every outcome into data or one
+ * `GatewayError`.
+ */
+export class AgentMcClient {
+    #pool;
+    #dispatcher;
+    #breaker;
+    #inflight = new InflightShare();
+    #basePath;
+    #options;
+    #unknownStatusesSeen = new Set();
+    /** Epoch milliseconds of the last HTTP answer below 500, for readiness. */
+    #lastHealthyAnswerAt = 0;
+    constructor(options) {
+        const { settings } = options;
+        this.#options = options;
+        // `new URL('/agents/…', base)` would drop the `/api/v1` prefix; append to the path instead.
+        this.#basePath = options.baseUrl.pathname.replace(/\/+$/, '');
+        this.#pool = new Pool(options.baseUrl.origin, {
+            connections: settings.connections,
+            connect: { timeout: settings.timeouts.connectMs },
+            headersTimeout: settings.timeouts.headersMs,
+            bodyTimeout: settings.timeouts.bodyMs,
+            // Close idle sockets before AgentMC does, so a reused socket is rarely a dead one.
+            keepAliveTimeout: settings.keepAliveMs,
+            keepAliveMaxTimeout: settings.keepAliveMs,
+        });
+        // Each call passes its own retry decision (deadline-aware); statuses come back as answers.
+        this.#dispatcher = this.#pool.compose(interceptors.retry({ throwOnError: false }));
+        this.#breaker = new UpstreamCircuitBreaker(settings.breaker, options.logger);
+    }
+    /** `GET /agents/realtime/sessions/requested?limit=N` with the caller's key. */
+    async listRequestedSessions(caller, limit) {
+        const sessions = await this.#get(caller, {
+            name: 'listAgentRealtimeRequestedSessions',
+            pathAndQuery: `${REQUESTED_SESSIONS_PATH}?limit=${limit}`,
+            parse: parseRequestedSessions,
+        });
+        this.#warnAboutUnknownStatuses(sessions);
+        return sessions;
+    }
+    /** The agent the key authenticates, read from `GET /agents/instructions`. */
+    getAgentIdentity(caller) {
+        return this.#get(caller, {
+            name: 'getAgentInstructions',
+            pathAndQuery: INSTRUCTIONS_PATH,
+            parse: parseAgentIdentity,
+        });
+    }
+    get circuitState() {
+        return this.#breaker.state;
+    }
+    /** When AgentMC last answered with a status below 500 (0: never). */
+    get lastHealthyAnswerAt() {
+        return this.#lastHealthyAnswerAt;
+    }
+    /**
+     * Asks AgentMC, without any key, whether it answers at all: a 401 proves it is up. It spends
+     * no caller's rate limit and bypasses the breaker, so it can tell when AgentMC is back.
+     */
+    async probe() {
+        try {
+            const { statusCode, body } = await this.#pool.request({
+                method: 'GET',
+                path: `${this.#basePath}${REQUESTED_SESSIONS_PATH}?limit=1`,
+                headers: { accept: 'application/json', 'user-agent': this.#options.userAgent },
+                signal: AbortSignal.timeout(this.#options.settings.timeouts.totalMs),
+            });
+            discard(body);
+            if (statusCode < 500)
+                this.#lastHealthyAnswerAt = Date.now();
+            return statusCode < 500;
+        }
+        catch {
+            return false;
+        }
+    }
+    async close() {
+        this.#breaker.shutdown();
+        await this.#pool.close();
+    }
+    /**
+     * One logical GET: shared with concurrent identical calls of the same credential, then the
+     * breaker, then attempts within one deadline, then validation.
+     */
+    #get(caller, route) {
+        const shareKey = `${credentialDigest(caller.apiKey)} ${route.pathAndQuery}`;
+        if (this.#inflight.has(shareKey))
+            this.#options.metrics.upstreamShared.inc({ route: route.name });
+        return this.#inflight.run(shareKey, async (sharedSignal) => {
+            const started = performance.now();
+            const record = (status) => {
+                const labels = { route: route.name, status };
+                this.#options.metrics.upstreamRequests.inc(labels);
+                this.#options.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);
+            };
+            try {
+                const value = await this.#breaker.run(() => this.#fetchWithDeadline(caller, route, sharedSignal));
+                record('200');
+                return value;
+            }
+            catch (error) {
+                record(statusLabel(error));
+                if (error instanceof GatewayError)
+                    this.#logFailure(error, caller);
+                throw error;
+            }
+        }, caller.signal);
+    }
+    async #fetchWithDeadline(caller, route, callerSignal) {
+        const { timeouts, retry } = this.#options.settings;
+        // undici's bodyTimeout is a gap timer: a body trickling a byte at a time would defeat it.
+        // One controller serves the deadline and the callers' departure; both timer and listener are
+        // released as soon as the call ends, so nothing outlives it.
+        const controller = new AbortController();
+        const { signal } = controller;
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, timeouts.totalMs);
+        const onCallersGone = () => controller.abort(callerSignal.reason);
+        callerSignal.addEventListener('abort', onCallersGone, { once: true });
+        const failure = (error) => timedOut
+            ? upstreamTimeout(timeouts.totalMs, 'complete response', error)
+            : callerSignal.aborted
+                ? requestCancelled(error)
+                : this.#transportError(error);
+        let responseStarted = false;
+        try {
+            const pending = this.#dispatcher.request({
+                method: 'GET',
+                path: `${this.#basePath}${route.pathAndQuery}`,
+                headers: this.#headersFor(caller),
+                signal,
+                retryOptions: {
+                    retry: retryCallback({
+                        settings: retry,
+                        deadline: Date.now() + timeouts.totalMs,
+                        signal,
+                        responseStarted: () => responseStarted,
+                        onRetry: (reason) => this.#options.metrics.upstreamRetries.inc({ route: route.name, reason }),
+                    }),
+                },
+            });
+            let response;
+            try {
+                response = await raceAgainst(pending, signal);
+            }
+            catch (error) {
+                throw failure(error);
+            }
+            responseStarted = true;
+            if (response.statusCode < 500)
+                this.#lastHealthyAnswerAt = Date.now();
+            try {
+                return await this.#interpret(response, caller.apiKey, route.parse);
+            }
+            catch (error) {
+                if (error instanceof GatewayError)
+                    throw error;
+                throw failure(error);
+            }
+        }
+        finally {
+            clearTimeout(timer);
+            callerSignal.removeEventListener('abort', onCallersGone);
+        }
+    }
+    #headersFor({ apiKey, requestId }) {
+        const headers = {
+            'x-api-key': apiKey,
+            accept: 'application/json',
+            'user-agent': this.#options.userAgent,
+        };
+        if (requestId !== undefined)
+            headers['x-request-id'] = requestId;
+        return headers;
+    }
+    /** Classifies by status first, then reads the body (through the byte cap) and validates it. */
+    async #interpret({ statusCode: status, headers, body }, apiKey, parse) {
+        const requestId = safeRequestId(headers['x-request-id']);
+        if (status >= 400) {
+            const text = await this.#readBody(body, status).catch(() => undefined);
+            const json = text !== undefined && isJson(headers) ? parseJson(text) : undefined;
+            const envelope = readErrorEnvelope(json, apiKey);
+            throw errorFromUpstreamResponse({
+                status,
+                code: envelope.code,
+                message: envelope.message,
+                fields: envelope.fields,
+                requestId,
+                retryAfter: parseRetryAfter(firstHeader(headers['retry-after'])) ?? envelope.retryAfter,
+            });
+        }
+        if (status !== 200) {
+            discard(body);
+            throw badUpstreamResponse(status < 300 ? 'unexpected status' : 'redirect', status, { requestId });
+        }
+        if (!isJson(headers)) {
+            discard(body);
+            throw badUpstreamResponse('unexpected content type', status, { requestId });
+        }
+        const declaredLength = Number(firstHeader(headers['content-length']));
+        if (declaredLength > this.#options.settings.maxBodyBytes) {
+            body.destroy();
+            throw badUpstreamResponse('body too large', status, { requestId });
+        }
+        const text = await this.#readBody(body, status);
+        if (text.length === 0)
+            throw badUpstreamResponse('empty body', status, { requestId });
+        const json = parseJson(text);
+        if (json === undefined)
+            throw badUpstreamResponse('not JSON', status, { requestId });
+        const payload = parse(json);
+        if (!payload.ok) {
+            throw badUpstreamResponse('invalid shape', status, { path: payload.path, requestId });
+        }
+        return payload.value;
+    }
+    /** Reads the body through a byte cap; a longer body is destroyed, never buffered whole. */
+    async #readBody(body, status) {
+        const cap = this.#options.settings.maxBodyBytes;
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of body) {
+            size += chunk.length;
+            if (size > cap) {
+                body.destroy();
+                throw badUpstreamResponse('body too large', status);
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size).toString('utf8');
+    }
+    #transportError(error) {
+        const { timeouts } = this.#options.settings;
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT')
+            return upstreamTimeout(timeouts.connectMs, 'connection', error);
+        if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+            return upstreamTimeout(timeouts.headersMs, 'response headers', error);
+        }
+        if (code === 'UND_ERR_BODY_TIMEOUT')
+            return upstreamTimeout(timeouts.bodyMs, 'response body data', error);
+        // Refused, reset, DNS failure, closed socket.
+        if (typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z_]+$/.test(code))) {
+            return upstreamUnreachable(error);
+        }
+        return error; // a bug of ours: Yoga masks and logs it
+    }
+    #logFailure(error, { apiKey, requestId }) {
+        if (error.code === 'CANCELLED')
+            return;
+        const cause = error.originalError?.code;
+        this.#options.logger.warn({
+            event: 'upstream_failure',
+            code: error.code,
+            status: error.extensions.upstream?.status,
+            cause: typeof cause === 'string' ? cause : undefined,
+            circuitOpen: error.extensions.circuitOpen,
+            keyHash: credentialFingerprint(apiKey),
+            requestId,
+        }, `AgentMC request failed: ${error.code}`);
+    }
+    #warnAboutUnknownStatuses(sessions) {
+        for (const session of sessions) {
+            if (session.status !== 'unknown')
+                continue;
+            const seen = this.#unknownStatusesSeen;
+            if (seen.has(session.upstreamStatus) || seen.size >= MAX_REMEMBERED_UNKNOWN_STATUSES)
+                continue;
+            seen.add(session.upstreamStatus);
+            this.#options.logger.warn({ event: 'unknown_session_status', upstreamStatus: session.upstreamStatus }, `AgentMC sent realtime session status ${JSON.stringify(session.upstreamStatus)}, ` +
+                'which this gateway does not know; it is served as UNKNOWN (see upstreamStatus).');
+        }
+    }
+}
+/** The `status` label of a finished call: the upstream's HTTP status, or what happened instead. */
+function statusLabel(error) {
+    if (!(error instanceof GatewayError))
+        return 'error';
+    const status = error.extensions.upstream?.status;
+    if (status !== undefined)
+        return String(status);
+    if (error.extensions.circuitOpen)
+        return 'circuit_open';
+    switch (error.code) {
+        case 'UPSTREAM_TIMEOUT':
+            return 'timeout';
+        case 'CANCELLED':
+            return 'cancelled';
+        case 'UPSTREAM_BAD_RESPONSE':
+            return 'bad_response';
+        default:
+            return 'unreachable';
+    }
+}
+/**
+ * Settles with `pending` or rejects as soon as `signal` aborts, whichever is first. An abort that
+ * lands while undici is between two attempts would otherwise wait for the next attempt's own
+ * timeouts; a response that arrives after we gave up is drained.
+ */
+function raceAgainst(pending, signal) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => {
+            reject(signal.reason);
+            pending.then(({ body }) => discard(body), () => undefined);
+        };
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.then((response) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(response);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+function firstHeader(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Only a short token: the upstream's request id is the one header we relay besides Retry-After. */
+function safeRequestId(value) {
+    const id = firstHeader(value);
+    return id !== undefined && /^[\w.:-]{1,128}$/.test(id) ? id : undefined;
+}
+function isJson(headers) {
+    const mediaType = firstHeader(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
+    return (mediaType !== undefined &&
+        (mediaType === 'application/json' || /^application\/[\w.-]+\+json$/.test(mediaType)));
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Frees the connection without reading a body we will not use. */
+function discard(body) {
+    body.dump().catch(() => undefined);
+}
+//# sourceMappingURL=client.js.map
