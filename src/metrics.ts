@@ -5,6 +5,17 @@ import type { CircuitState } from './upstream/circuit-breaker.js';
 const MAX_OPERATION_NAMES = 100;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+/** Bound children by label values: prom-client hashes a label object on every observation. */
+function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) => T {
+  const children = new Map<string, T>();
+  return (...values) => {
+    const key = values.join('\0');
+    let child = children.get(key);
+    if (child === undefined) children.set(key, (child = make(...values)));
+    return child;
+  };
+}
+
 const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
@@ -27,6 +38,14 @@ export class GatewayMetrics {
     name: 'agentmc_graphql_operation_duration_seconds',
     help: 'Time to execute a GraphQL operation, by operation name, type and outcome.',
     labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'agentmc_graphql_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, GraphQL or not, by method and status code.',
+    labelNames: ['method', 'status_code'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
@@ -70,6 +89,23 @@ export class GatewayMetrics {
         this.set(CIRCUIT_STATE_VALUE[circuitState()]);
       },
     });
+  }
+
+  readonly #httpDurationOf = childrenOf((method, status) => this.httpDuration.labels(method, status));
+  readonly #operationsOf = childrenOf((name, type, outcome) => this.operations.labels(name, type, outcome));
+  readonly #operationDurationOf = childrenOf((name, type, outcome) =>
+    this.operationDuration.labels(name, type, outcome),
+  );
+
+  /** Methods come from Node's HTTP parser and statuses from us: both bounded sets. */
+  observeHttpRequest(method: string, status: number, seconds: number): void {
+    this.#httpDurationOf(method, String(status)).observe(seconds);
+  }
+
+  /** An operation that ran (with its duration) or was refused before running (without). */
+  countOperation(name: string, type: string, outcome: string, seconds?: number): void {
+    this.#operationsOf(name, type, outcome).inc();
+    if (seconds !== undefined) this.#operationDurationOf(name, type, outcome).observe(seconds);
   }
 
   /** A label value for a client-chosen operation name, never an unbounded set. */

@@ -8,16 +8,17 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { createContext, type GatewayContext } from './context.js';
 import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationTracing } from './plugins/use-operation-tracing.js';
+import { useReadiness } from './plugins/use-readiness.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { RedisFeedBus } from './live/redis-feed-bus.js';
@@ -88,28 +89,6 @@ function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
   }) as Plugin;
 }
 
-/**
- * Yoga's Prometheus plugin turns every envelop metric on unless told otherwise; together they cost
- * about a fifth of the gateway's throughput (the deprecated-field counter walks each document per
- * request). Only HTTP durations by status are kept: operations are counted, with bounded names, by
- * our own metrics.
- */
-const yogaHttpDurationOnly = {
-  graphql_yoga_http_duration: true,
-  graphql_envelop_deprecated_field: false,
-  graphql_envelop_request: false,
-  graphql_envelop_request_duration: false,
-  graphql_envelop_request_time_summary: false,
-  graphql_envelop_phase_parse: false,
-  graphql_envelop_phase_validate: false,
-  graphql_envelop_phase_context: false,
-  graphql_envelop_error_result: false,
-  graphql_envelop_execute_resolver: false,
-  graphql_envelop_phase_execute: false,
-  graphql_envelop_phase_subscribe: false,
-  graphql_envelop_schema_change: false,
-};
-
 const exampleVariables = JSON.stringify({ limit: 20 }, null, 2);
 
 export interface Gateway {
@@ -177,12 +156,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     context: (initial) => createContext(initial, { client, feeds, fallbackApiKey: config.fallbackApiKey }),
     plugins: [
       useRequestId(),
-      usePrometheus({
-        registry: metrics.registry,
-        endpoint: '/metrics',
-        metrics: yogaHttpDurationOnly,
-        labels: { operationName: false, operationType: false, url: false },
-      }),
+      useMetricsEndpoint(metrics),
       ...(config.trustedDocuments ? [trustedDocumentsOnly(config.trustedDocuments)] : []),
       // Compiles each query once into plain JavaScript for execution and serialisation.
       // Subscriptions stay with graphql-js: graphql-jit loses their arguments' errors.
@@ -204,10 +178,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
       ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: createReadinessCheck(client, config.upstream.readyCacheMs),
-      }),
+      useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs)),
     ],
     // Served from the gateway itself (Yoga's default loads from a CDN), and loaded only when
     // first asked for: the inlined bundle holds about 33 MB of heap a production server never needs.
