@@ -39,6 +39,7 @@ import {
 import { verifyOne, verifySame, type Answer } from './lib/verify.js';
 import { liveTable, runLiveBench, writeLiveResults } from './live.js';
 import { aliasedQuery, restCall, sessionsQuery, type Workload } from './lib/workloads.js';
+import { startCommandArgs } from '../scripts/start-command.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
@@ -46,7 +47,6 @@ const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 /** Node scripts of each process, built to plain JavaScript so no target pays for a TS loader. */
 const SCRIPTS = {
   upstream: 'bench/dist/upstream.js',
-  gateway: 'dist/main.js',
   'naive-yoga': 'bench/dist/baselines/naive-yoga.js',
   'apollo-rest': 'bench/dist/baselines/apollo-rest.js',
 } as const;
@@ -102,7 +102,8 @@ async function startUpstream(
 async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamUrl: string, pinned: boolean) {
   return startService({
     name,
-    args: [SCRIPTS[name]],
+    // The gateway runs as `npm start` runs it, heap flags included.
+    args: name === 'gateway' ? startCommandArgs() : [SCRIPTS[name]],
     // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default.
     env: environment({ AGENTMC_API_URL: upstreamUrl, LOG_LEVEL: 'info' }),
     cpu: pinned ? TARGET_CPU : undefined,

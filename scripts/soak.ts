@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { startCommandArgs } from './start-command.js';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 64);
@@ -61,7 +62,7 @@ const upstreamPort = (upstream.address() as AddressInfo).port;
 // The gateway as it is deployed: compiled JavaScript, no TypeScript loader.
 const build = spawnSync('npm', ['run', 'build'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
-const gateway = spawn(process.execPath, ['dist/main.js'], {
+const gateway = spawn(process.execPath, startCommandArgs(), {
   cwd: new URL('..', import.meta.url),
   env: {
     ...process.env,

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { startCommandArgs } from '../scripts/start-command.js';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from './support/harness.js';
 
@@ -12,6 +14,17 @@ const cli = (...args: string[]) =>
   });
 
 describe('the agentmc-graphql command', () => {
+  it('runs with the V8 heap flags of npm start, as the container does', () => {
+    const flags = startCommandArgs().slice(0, -1);
+    const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+
+    expect(flags).toEqual(['--max-semi-space-size=8', '--heap-growing-percent=60']);
+    expect(read('src/cli.ts').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+    expect(read('Dockerfile')).toContain(
+      `CMD ${JSON.stringify(['node', ...flags, 'dist/main.js']).replaceAll(',', ', ')}`,
+    );
+  });
+
   it('--help lists every flag and the variable it mirrors', () => {
     const { status, stdout } = cli('--help');
 

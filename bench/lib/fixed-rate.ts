@@ -30,14 +30,77 @@ export interface FixedRateSettings extends LoadSettings {
   readonly rate: number;
 }
 
+/**
+ * Requests sent, a few at a time, before the round and outside its readings: they open
+ * connections and get undici's request path compiled in this process (autocannon, which ran the
+ * rounds before, has its own HTTP client), which otherwise made the first dozen or so requests of
+ * the round 10-30 ms late, enough to move a p99.
+ */
+const WARMUP_REQUESTS = 200;
+const WARMUP_CONCURRENCY = 4;
+
+/** What every request of the round shares. */
+interface Requester {
+  readonly pool: Pool;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly nextKey: () => string;
+}
+
 export async function runFixedRateRound(
   workload: Workload,
   settings: FixedRateSettings,
   observed: Observed,
 ): Promise<RoundResult> {
-  return observeRound('fixed-rate', workload, observed, (verifyBody) =>
-    fixedRateLoad(workload, settings, verifyBody),
-  );
+  const url = new URL(workload.url);
+  const timeoutMs = REQUEST_TIMEOUT_S * 1000;
+  const requester: Requester = {
+    // Pipelining 1: no request waits behind another on a connection; a request finding every
+    // connection busy waits in the pool's queue, and that wait is part of its latency.
+    pool: new Pool(url.origin, {
+      connections: settings.connections,
+      pipelining: 1,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    }),
+    path: `${url.pathname}${url.search}`,
+    headers: requestHeaders(workload),
+    nextKey: apiKeys(settings.oneKey),
+  };
+  try {
+    await warmUp(requester, workload);
+    return await observeRound('fixed-rate', workload, observed, (verifyBody) =>
+      fixedRateLoad(requester, workload, settings, verifyBody),
+    );
+  } finally {
+    await requester.pool.close();
+  }
+}
+
+function request(requester: Requester, workload: Workload) {
+  return requester.pool.request({
+    path: requester.path,
+    method: workload.method,
+    headers: { ...requester.headers, 'x-api-key': requester.nextKey() },
+    body: workload.body ?? null,
+    // From the due time, queueing in the pool included; the pool's own timeouts only start
+    // once a request is on a connection.
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_S * 1000),
+  });
+}
+
+async function warmUp(requester: Requester, workload: Workload): Promise<void> {
+  let left = WARMUP_REQUESTS;
+  const worker = async () => {
+    while (left-- > 0) {
+      // Unchecked: a target that fails shows it in the round itself.
+      await request(requester, workload).then(
+        ({ body }) => body.dump(),
+        () => undefined,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: WARMUP_CONCURRENCY }, worker));
 }
 
 /** Percentile by nearest rank over ascending values; NaN when there are none. */
@@ -56,24 +119,11 @@ const isTimeout = (error: unknown) =>
     ('code' in error && (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT')));
 
 async function fixedRateLoad(
+  requester: Requester,
   workload: Workload,
   settings: FixedRateSettings,
   verifyBody: VerifyBody,
 ): Promise<LoadOutcome> {
-  const url = new URL(workload.url);
-  const path = `${url.pathname}${url.search}`;
-  const headers = requestHeaders(workload);
-  const nextKey = apiKeys(settings.oneKey);
-  const timeoutMs = REQUEST_TIMEOUT_S * 1000;
-  // Pipelining 1: no request waits behind another on a connection; a request finding every
-  // connection busy waits in the pool's queue, and that wait is part of its latency.
-  const pool = new Pool(url.origin, {
-    connections: settings.connections,
-    pipelining: 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-
   const total = Math.max(1, Math.round(settings.rate * settings.durationS));
   const intervalMs = 1000 / settings.rate;
   /** Latencies of the 2xx answers (as autocannon records them), in ms from each due time. */
@@ -91,15 +141,7 @@ async function fixedRateLoad(
   const send = async (dueAt: number): Promise<void> => {
     inFlight++;
     try {
-      const { statusCode, body } = await pool.request({
-        path,
-        method: workload.method,
-        headers: { ...headers, 'x-api-key': nextKey() },
-        body: workload.body ?? null,
-        // From the due time, queueing in the pool included; the pool's own timeouts only start
-        // once a request is on a connection.
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const { statusCode, body } = await request(requester, workload);
       const text = await body.text();
       const answeredAt = performance.now();
       lastAnswerAt = answeredAt;
@@ -125,7 +167,6 @@ async function fixedRateLoad(
   }
   // Every request ends, answered or timed out: wait for the last answers so their latencies count.
   if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-  await pool.close();
 
   const sorted = latencies.subarray(0, recorded).sort();
   // The schedule's length, or longer when answers came after it: a target that cannot keep up
