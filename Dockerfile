@@ -19,5 +19,4 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The V8 heap flags of `npm start` (package.json): see "Memory" in the README.
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=60", "dist/main.js"]
+CMD ["node", "dist/main.js"]

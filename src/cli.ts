@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=60
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { GATEWAY_NAME, GATEWAY_VERSION } from './version.js';
 

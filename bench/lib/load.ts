@@ -109,13 +109,22 @@ function requestOptions(workload: Workload, oneKey: boolean): Partial<autocannon
   };
 }
 
+/** The spot check of a round: every Nth answer is parsed and checked, the rest only counted. */
+export interface SpotCheck {
+  /** Counts one answer; true when it is one to check (its body then goes to `check`). */
+  takeNext(): boolean;
+  /** Checks a body; false when it is wrong (the first problem is kept for the report). */
+  check(body: string): boolean;
+  /** For autocannon's verifyBody, which hands over every body: counts it and checks every Nth. */
+  verifyBody(body: string | Buffer | undefined): boolean;
+}
+
 /** A body check cheap enough for full-rate load: parses only every Nth answer. */
-function spotChecker(workload: Workload) {
+function spotChecker(workload: Workload): SpotCheck & { firstProblem(): string | undefined } {
   let seen = 0;
   let first: string | undefined;
-  const verifyBody = (body: string | Buffer | undefined): boolean => {
-    if (++seen % SPOT_CHECK_EVERY !== 0) return true;
-    const text = String(body ?? '');
+  const takeNext = () => ++seen % SPOT_CHECK_EVERY === 0;
+  const check = (text: string): boolean => {
     let problem: string | null;
     try {
       problem = workload.check(JSON.parse(text));
@@ -125,11 +134,13 @@ function spotChecker(workload: Workload) {
     first ??= problem ?? undefined;
     return problem === null;
   };
-  return { verifyBody, firstProblem: () => first };
+  return {
+    takeNext,
+    check,
+    verifyBody: (body) => !takeNext() || check(String(body ?? '')),
+    firstProblem: () => first,
+  };
 }
-
-/** Whether a body is right (only every Nth is parsed); each answer received is passed in. */
-export type VerifyBody = (body: string | Buffer | undefined) => boolean;
 
 /**
  * Runs `load` between the readings of a round: CPU time, peak RSS, background load and upstream
@@ -139,7 +150,7 @@ export async function observeRound(
   kind: RoundResult['kind'],
   workload: Workload,
   observed: Observed,
-  load: (verifyBody: VerifyBody) => Promise<LoadOutcome>,
+  load: (spotCheck: SpotCheck) => Promise<LoadOutcome>,
 ): Promise<RoundResult> {
   const checker = spotChecker(workload);
   const upstreamBefore = await observed.upstreamRequests();
@@ -147,7 +158,7 @@ export async function observeRound(
   const everyoneBefore = allProcessesCpuMs();
   const startedAt = performance.now();
   const rss = sampleRss(observed.pid);
-  const outcome = await load(checker.verifyBody);
+  const outcome = await load(checker);
   // Requests still in flight when the load stops go on inside the target: let them land, and
   // divide CPU and upstream calls by the requests *sent*, so that they are neither lost nor
   // charged to the requests that completed.
@@ -186,7 +197,7 @@ export async function runRound(
   settings: LoadSettings,
   observed: Observed,
 ): Promise<RoundResult> {
-  return observeRound(kind, workload, observed, async (verifyBody) => {
+  return observeRound(kind, workload, observed, async (spotCheck) => {
     const result = await autocannon({
       url: workload.url,
       method: workload.method,
@@ -195,7 +206,7 @@ export async function runRound(
       connections: settings.connections,
       duration: settings.durationS,
       timeout: REQUEST_TIMEOUT_S,
-      verifyBody,
+      verifyBody: spotCheck.verifyBody,
     });
     return {
       requests: result.requests.total,
