@@ -97,6 +97,15 @@ export class GatewayMetrics {
     this.operationDuration.labels(name, type, outcome),
   );
 
+  readonly #upstreamRequestsOf = childrenOf((route, status) => this.upstreamRequests.labels(route, status));
+  readonly #upstreamDurationOf = childrenOf((route, status) => this.upstreamDuration.labels(route, status));
+
+  /** One finished call to AgentMC: its route, final status (or failure label) and duration. */
+  countUpstreamCall(route: string, status: string, seconds: number): void {
+    this.#upstreamRequestsOf(route, status).inc();
+    this.#upstreamDurationOf(route, status).observe(seconds);
+  }
+
   /** Methods come from Node's HTTP parser and statuses from us: both bounded sets. */
   observeHttpRequest(method: string, status: number, seconds: number): void {
     this.#httpDurationOf(method, String(status)).observe(seconds);

@@ -161,9 +161,7 @@ export class AgentMcClient {
       async (sharedSignal) => {
         const started = performance.now();
         const record = (status: string) => {
-          const labels = { route: route.name, status };
-          this.#options.metrics.upstreamRequests.inc(labels);
-          this.#options.metrics.upstreamDuration.observe(labels, (performance.now() - started) / 1000);
+          this.#options.metrics.countUpstreamCall(route.name, status, (performance.now() - started) / 1000);
         };
         try {
           const value = await this.#breaker.run(() => this.#fetchWithDeadline(caller, route, sharedSignal));
