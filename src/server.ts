@@ -6,7 +6,6 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -15,6 +14,7 @@ import { createContext, type GatewayContext } from './context.js';
 import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { useIntrospectionRefused } from './plugins/use-introspection-refused.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationTracing } from './plugins/use-operation-tracing.js';
@@ -177,7 +177,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }) as Plugin,
       costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
       ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.introspection ? [] : [useIntrospectionRefused()]),
       useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs)),
     ],
     // Served from the gateway itself (Yoga's default loads from a CDN), and loaded only when

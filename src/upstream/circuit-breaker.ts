@@ -36,6 +36,8 @@ export class UpstreamCircuitBreaker {
       errorThresholdPercentage: settings.errorPercent,
       volumeThreshold: settings.minCalls,
       rollingCountTimeout: settings.windowMs,
+      // Only failure counts decide; latency percentiles would be sorted every bucket for nobody.
+      rollingPercentilesEnabled: false,
       resetTimeout: settings.resetMs,
       errorFilter: (error: unknown) => !(error instanceof GatewayError && UPSTREAM_FAULTS.has(error.code)),
     });
