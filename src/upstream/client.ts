@@ -285,7 +285,8 @@ export class AgentMcClient {
       body.destroy();
       throw badUpstreamResponse('body too large', status, { requestId });
     }
-    const text = await this.#readBody(body, status);
+    // A declared length is already within the cap, and undici holds the body to it: read it in one go.
+    const text = Number.isFinite(declaredLength) ? await body.text() : await this.#readBody(body, status);
     if (text.length === 0) throw badUpstreamResponse('empty body', status, { requestId });
     const json = parseJson(text);
     if (json === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
