@@ -37,6 +37,8 @@ export function yogaLogger(logger: Logger): YogaLogger {
   const forward =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]): void => {
+      // Yoga logs at debug three times per request: at info that must cost nothing.
+      if (!logger.isLevelEnabled(level)) return;
       const error = args.find((arg): arg is Error => arg instanceof Error);
       const text = args
         .filter((arg) => !(arg instanceof Error))
