@@ -250,10 +250,11 @@ class Poller {
 
   async #poll(): Promise<void> {
     this.#inFlight = new AbortController();
+    const { signal } = this.#inFlight;
     let sessions: RealtimeSession[];
     try {
       sessions = await this.client.listRequestedSessions(
-        { ...this.caller, signal: this.#inFlight.signal },
+        { ...this.caller, signal: () => signal },
         this.limit,
       );
     } catch (error) {

@@ -33,8 +33,11 @@ const INSTRUCTIONS_PATH = '/agents/instructions';
 /** Who is calling, for one upstream call: their key, their disconnect signal, their request id. */
 export interface UpstreamCaller {
   apiKey: string;
-  /** Aborts when the client goes away. */
-  signal?: AbortSignal;
+  /**
+   * The signal that aborts when the caller goes away. A getter: it is read only by calls still
+   * waiting after a grace period (see `InflightShare`), as most calls end before it matters.
+   */
+  signal?: () => AbortSignal | undefined;
   /** Sent upstream as `X-Request-Id` and logged, so one request can be followed across both. */
   requestId?: string;
 }

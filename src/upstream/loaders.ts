@@ -22,7 +22,7 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 /**
  * Built per request, each loader on first use: requests that never reach the upstream (a
  * missing key, an invalid document, `_service`) pay for none of them. The request's signal is
- * read only when a call is made, for the same reason.
+ * read only by a call that is still waiting after a grace period, for the same reason.
  */
 export function createLoaders(
   client: AgentMcClient,
@@ -31,7 +31,7 @@ export function createLoaders(
 ): Loaders {
   const caller = (): UpstreamCaller => ({
     apiKey: requireApiKey(credential),
-    signal: request.signal(),
+    signal: request.signal,
     requestId: request.id,
   });
   let requestedSessions: DataLoader<number, RealtimeSession[]> | undefined;
