@@ -169,6 +169,11 @@ const environmentSchema = z
       .default('info'),
     /** @default 10000; how long shutdown waits for in-flight requests. */
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
+    /**
+     * @default 65000; how long an idle client connection stays open. Longer than the idle timeout
+     * of the usual load balancers (60 s), so they, not the gateway, close the connections they pool.
+     */
+    HTTP_KEEP_ALIVE_MS: milliseconds(65_000),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.AGENTMC_API_URL === undefined) {
@@ -250,6 +255,8 @@ export interface GatewayConfig {
   readonly tracing: TracingMode;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
+  /** Idle keep-alive connections of clients are closed after this long. */
+  readonly keepAliveMs: number;
 }
 
 export class ConfigError extends Error {
@@ -331,6 +338,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     tracing: tracingMode(env),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    keepAliveMs: env.HTTP_KEEP_ALIVE_MS,
   });
 }
 

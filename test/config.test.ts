@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       tracing: 'off',
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
+      keepAliveMs: 65_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upstream.timeouts)).toBe(true);
@@ -102,6 +103,7 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '3000',
+      HTTP_KEEP_ALIVE_MS: '30000',
     });
 
     expect(config.upstreamUrl?.href).toBe('https://agentmc.ai/api/v1');
@@ -134,6 +136,7 @@ describe('loadConfig', () => {
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       logLevel: 'warn',
       shutdownTimeoutMs: 3000,
+      keepAliveMs: 30_000,
     });
   });
 

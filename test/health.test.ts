@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { raw, refusingUpstreamUrl } from './support/fake-upstream.js';
 import { startTestGateway } from './support/gateway.js';
@@ -68,5 +70,29 @@ describe('/ready and the circuit breaker', () => {
     }
 
     expect((await get(harness.gateway.url, '/ready')).status).toBe(503);
+  });
+});
+
+describe('idle client connections', () => {
+  const harness = useGateway({ HTTP_KEEP_ALIVE_MS: '400' });
+
+  it('stay open for HTTP_KEEP_ALIVE_MS after a response, then the gateway closes them', async () => {
+    const socket = connect(Number(harness.gateway.url.port), '127.0.0.1');
+    let closedAt: number | undefined;
+    const closed = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        closedAt = performance.now();
+        resolve();
+      }),
+    );
+    const answered = new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))));
+    socket.write('GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n');
+    expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+    const answeredAt = performance.now();
+
+    await delay(150);
+    expect(closedAt).toBeUndefined();
+    await closed;
+    expect((closedAt ?? 0) - answeredAt).toBeGreaterThanOrEqual(300);
   });
 });

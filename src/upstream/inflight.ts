@@ -8,7 +8,8 @@ const SETTLED: Promise<never> = new Promise<never>(() => undefined);
 
 interface SharedCall<T> {
   result: Promise<T>;
-  controller: AbortController;
+  /** Aborts the call while it runs; dropped, with the result, once it settles. */
+  controller: AbortController | undefined;
   waiters: number;
 }
 
@@ -36,9 +37,10 @@ export class InflightShare {
         result: call(controller.signal).finally(() => {
           this.#calls.delete(key);
           // A Map's replaced hash tables keep their old entries, and young-generation collections
-          // treat a dead old table as live: an entry still pointing at its call's promise kept
-          // every settled call's request alive into the old generation (~0.5 MB per scavenge).
+          // treat a dead old table as live: an entry still pointing at its call's promise or
+          // signal kept every settled call's request alive into the old generation.
           created.result = SETTLED;
+          created.controller = undefined;
         }),
       };
       // Every caller may leave; the shared promise must never count as unhandled.
@@ -61,7 +63,7 @@ export class InflightShare {
       let signal: AbortSignal | undefined;
       const leave = () => {
         shared.waiters -= 1;
-        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
+        if (shared.waiters === 0) shared.controller?.abort(signal?.reason);
         reject(requestCancelled(signal?.reason));
       };
       // Most calls settle within milliseconds, before a departure could save anything; reading
