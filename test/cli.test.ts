@@ -17,7 +17,12 @@ describe('the agentmc-graphql command', () => {
   it('the container, the benchmark and the soak start the gateway as npm start does', () => {
     const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
 
-    expect(startCommandArgs()).toEqual(['dist/main.js']);
+    const args = startCommandArgs();
+    expect(args.at(-1)).toBe('dist/main.js');
+    // The V8 flags before the script are ones this Node accepts.
+    const flags = args.slice(0, -1);
+    expect(flags.every((flag) => flag.startsWith('--'))).toBe(true);
+    expect(spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' }).status).toBe(0);
     expect(dockerfile).toContain(
       `CMD ${JSON.stringify(['node', ...startCommandArgs()])}`.replaceAll(',', ', '),
     );
