@@ -16,12 +16,15 @@ function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) 
   };
 }
 
+/** From 5 ms (a cached or shared answer) to 5 s (past every upstream deadline). */
+const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own (not prom-client's global one, so
  * that several gateways in one process, as in the tests, never collide). Served at /metrics by
- * Yoga's Prometheus plugin, which adds its HTTP and phase metrics to the same registry.
+ * `useMetricsEndpoint`, which also times every HTTP answer.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -38,7 +41,7 @@ export class GatewayMetrics {
     name: 'agentmc_graphql_operation_duration_seconds',
     help: 'Time to execute a GraphQL operation, by operation name, type and outcome.',
     labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: DURATION_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 
@@ -46,7 +49,7 @@ export class GatewayMetrics {
     name: 'agentmc_graphql_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, GraphQL or not, by method and status code.',
     labelNames: ['method', 'status_code'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: DURATION_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 
@@ -61,7 +64,7 @@ export class GatewayMetrics {
     name: 'agentmc_upstream_request_duration_seconds',
     help: 'Duration of calls to the AgentMC API, retries included, by route and final status.',
     labelNames: ['route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: DURATION_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 
