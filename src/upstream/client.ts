@@ -11,6 +11,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
+import type { CallAbort } from './call-abort.js';
 import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { InflightShare } from './inflight.js';
 import {
@@ -161,13 +162,13 @@ export class AgentMcClient {
     if (this.#inflight.has(shareKey)) this.#options.metrics.upstreamShared.inc({ route: route.name });
     return this.#inflight.run(
       shareKey,
-      async (sharedSignal) => {
+      async (abort) => {
         const started = performance.now();
         const record = (status: string) => {
           this.#options.metrics.countUpstreamCall(route.name, status, (performance.now() - started) / 1000);
         };
         try {
-          const value = await this.#breaker.run(() => this.#fetchWithDeadline(caller, route, sharedSignal));
+          const value = await this.#breaker.run(() => this.#fetchWithDeadline(caller, route, abort));
           record('200');
           return value;
         } catch (error) {
@@ -180,28 +181,19 @@ export class AgentMcClient {
     );
   }
 
-  async #fetchWithDeadline<T>(
-    caller: UpstreamCaller,
-    route: Route<T>,
-    callerSignal: AbortSignal,
-  ): Promise<T> {
+  /** `signal` is the shared call's: the deadline aborts it, and so does the last caller leaving. */
+  async #fetchWithDeadline<T>(caller: UpstreamCaller, route: Route<T>, signal: CallAbort): Promise<T> {
     const { timeouts, retry } = this.#options.settings;
     // undici's bodyTimeout is a gap timer: a body trickling a byte at a time would defeat it.
-    // One controller serves the deadline and the callers' departure; both timer and listener are
-    // released as soon as the call ends, so nothing outlives it.
-    const controller = new AbortController();
-    const { signal } = controller;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      signal.abort();
     }, timeouts.totalMs);
-    const onCallersGone = () => controller.abort(callerSignal.reason);
-    callerSignal.addEventListener('abort', onCallersGone, { once: true });
     const failure = (error: unknown) =>
       timedOut
         ? upstreamTimeout(timeouts.totalMs, 'complete response', error)
-        : callerSignal.aborted
+        : signal.aborted
           ? requestCancelled(error)
           : this.#transportError(error);
     let responseStarted = false;
@@ -240,7 +232,6 @@ export class AgentMcClient {
       }
     } finally {
       clearTimeout(timer);
-      callerSignal.removeEventListener('abort', onCallersGone);
     }
   }
 
@@ -388,7 +379,7 @@ function statusLabel(error: unknown): string {
  */
 function raceAgainst(
   pending: Promise<Dispatcher.ResponseData>,
-  signal: AbortSignal,
+  signal: CallAbort,
 ): Promise<Dispatcher.ResponseData> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
@@ -399,14 +390,14 @@ function raceAgainst(
       );
     };
     if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.once('abort', onAbort);
     pending.then(
       (response) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.off('abort', onAbort);
         resolve(response);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        signal.off('abort', onAbort);
         reject(error);
       },
     );

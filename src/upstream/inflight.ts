@@ -1,4 +1,5 @@
 import { requestCancelled } from '../errors.js';
+import { CallAbort } from './call-abort.js';
 
 /** How long a caller waits before its departure is watched (see `#wait`). */
 const DEPARTURE_GRACE_MS = 50;
@@ -9,7 +10,7 @@ const SETTLED: Promise<never> = new Promise<never>(() => undefined);
 interface SharedCall<T> {
   result: Promise<T>;
   /** Aborts the call while it runs; dropped, with the result, once it settles. */
-  controller: AbortController | undefined;
+  abort: CallAbort | undefined;
   waiters: number;
 }
 
@@ -19,28 +20,31 @@ interface SharedCall<T> {
  * key must hold the credential (a hash of it) as well as the arguments. Nothing is kept once the
  * call settles: this is not a cache. A caller that goes away stops waiting (noticed once its call
  * has run for `DEPARTURE_GRACE_MS`); the call itself is aborted only when every caller has gone.
+ *
+ * The call gets the share's own `CallAbort`, so that its deadline aborts the same one: one per
+ * upstream call.
  */
 export class InflightShare {
   readonly #calls = new Map<string, SharedCall<unknown>>();
 
   run<T>(
     key: string,
-    call: (signal: AbortSignal) => Promise<T>,
+    call: (abort: CallAbort) => Promise<T>,
     callerSignal?: () => AbortSignal | undefined,
   ): Promise<T> {
     let shared = this.#calls.get(key) as SharedCall<T> | undefined;
     if (shared === undefined) {
-      const controller = new AbortController();
+      const abort = new CallAbort();
       const created: SharedCall<T> = {
-        controller,
+        abort,
         waiters: 0,
-        result: call(controller.signal).finally(() => {
+        result: call(abort).finally(() => {
           this.#calls.delete(key);
           // A Map's replaced hash tables keep their old entries, and young-generation collections
           // treat a dead old table as live: an entry still pointing at its call's promise or
           // signal kept every settled call's request alive into the old generation.
           created.result = SETTLED;
-          created.controller = undefined;
+          created.abort = undefined;
         }),
       };
       // Every caller may leave; the shared promise must never count as unhandled.
@@ -63,7 +67,7 @@ export class InflightShare {
       let signal: AbortSignal | undefined;
       const leave = () => {
         shared.waiters -= 1;
-        if (shared.waiters === 0) shared.controller?.abort(signal?.reason);
+        if (shared.waiters === 0) shared.abort?.abort(signal?.reason);
         reject(requestCancelled(signal?.reason));
       };
       // Most calls settle within milliseconds, before a departure could save anything; reading

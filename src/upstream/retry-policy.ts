@@ -1,4 +1,5 @@
 import type { RetryHandler } from 'undici';
+import type { CallAbort } from './call-abort.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface RetrySettings {
@@ -58,7 +59,7 @@ export interface RetryScope {
   /** Epoch milliseconds after which no attempt may start. */
   deadline: number;
   /** Aborts a wait between attempts: the deadline passed or the client went away. */
-  signal: AbortSignal;
+  signal: CallAbort;
   /** True once the response was handed to us: a body already being read is never retried. */
   responseStarted: () => boolean;
   /** Told of every retry about to be made, with its reason: an HTTP status or an error code. */
@@ -89,9 +90,9 @@ export function retryCallback(scope: RetryScope): RetryHandler.RetryCallback {
       done(error);
     };
     const timer = setTimeout(() => {
-      scope.signal.removeEventListener('abort', onAbort);
+      scope.signal.off('abort', onAbort);
       done(scope.signal.aborted ? error : null);
     }, delay);
-    scope.signal.addEventListener('abort', onAbort, { once: true });
+    scope.signal.once('abort', onAbort);
   };
 }
