@@ -8,14 +8,8 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runFixedRateRound } from './lib/fixed-rate.js';
-import {
-  API_KEY_COUNT,
-  medianRound,
-  problemCount,
-  runRound,
-  type LoadSettings,
-  type Observed,
-} from './lib/load.js';
+import { medianRound, problemCount, runRound, type LoadSettings, type Observed } from './lib/load.js';
+import { API_KEY_COUNT } from './lib/requests.js';
 import { parseOptions, type BenchOptions, type TargetName } from './lib/options.js';
 import {
   LOAD_CPU,

@@ -1,26 +1,18 @@
 /*
  * One autocannon round (warm-up or max-rate) against one workload, and the outside readings
  * around any round: the target's CPU time and peak RSS from /proc, the upstream's request
- * counter. The fixed-rate round (fixed-rate.ts) shares the readings, keys, headers and spot
- * checks. The load runs in this process, which the runner pinned to the load CPU.
+ * counter. The fixed-rate round (fixed-rate.ts) shares the readings and spot checks. The
+ * autocannon load runs in this process, which the runner pinned to the load CPU.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { availableParallelism } from 'node:os';
 import { allProcessesCpuMs, cpuMs, otherProcessesCpuMs, sampleRss } from './proc-stats.js';
+import { apiKeys, REQUEST_TIMEOUT_S, requestHeaders, SPOT_CHECK_EVERY } from './requests.js';
 import type { Workload } from './workloads.js';
 
-export const API_KEY_COUNT = 1000;
-/** Well-formed AgentMC-style keys; the fake upstream accepts any non-empty key. */
-const API_KEYS = Array.from({ length: API_KEY_COUNT }, (_, i) => `mca_bench_${String(i).padStart(4, '0')}`);
-const ONE_KEY = 'mca_bench_shared';
-
-/** Every Nth answer is parsed and checked during load; the rest only counted. */
-const SPOT_CHECK_EVERY = 250;
 /** Pause after a round before the CPU and upstream counters are read. */
 const SETTLE_MS = 300;
-/** A request unanswered after this long counts as a timeout (autocannon's default). */
-export const REQUEST_TIMEOUT_S = 10;
 
 export interface LoadSettings {
   readonly durationS: number;
@@ -71,24 +63,6 @@ export interface Observed {
   /** The upstream's pid: its CPU is the benchmark's own, not background load. */
   readonly upstreamPid: number;
   upstreamRequests(): Promise<number>;
-}
-
-/** Every request's headers but the API key. */
-export function requestHeaders(workload: Workload): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (workload.body !== undefined) headers['content-type'] = 'application/json';
-  return headers;
-}
-
-/**
- * Many keys by default: each request takes the next of 1000 keys (one counter over all
- * connections), so concurrent requests never share a key and no per-key sharing or caching
- * helps. With --one-key every request sends the same key. Returns the key for the next request.
- */
-export function apiKeys(oneKey: boolean): () => string {
-  if (oneKey) return () => ONE_KEY;
-  let next = 0;
-  return () => API_KEYS[next++ % API_KEY_COUNT] ?? ONE_KEY;
 }
 
 /** With --one-key the request is built once; otherwise each takes the next key. */
