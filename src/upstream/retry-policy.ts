@@ -1,4 +1,3 @@
-import type { RetryHandler } from 'undici';
 import type { CallAbort } from './call-abort.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -35,7 +34,7 @@ const MIN_ATTEMPT_MS = 50;
  * retried at all; other retries use full-jitter exponential backoff.
  */
 export function delayBeforeRetry(
-  error: Error & { statusCode?: number; code?: string; headers?: Record<string, unknown> },
+  error: { statusCode?: number; code?: string; headers?: Record<string, unknown> },
   attemptsMade: number,
   settings: RetrySettings,
   random: () => number = Math.random,
@@ -60,39 +59,45 @@ export interface RetryScope {
   deadline: number;
   /** Aborts a wait between attempts: the deadline passed or the client went away. */
   signal: CallAbort;
-  /** True once the response was handed to us: a body already being read is never retried. */
-  responseStarted: () => boolean;
   /** Told of every retry about to be made, with its reason: an HTTP status or an error code. */
   onRetry?: (reason: string) => void;
 }
 
+/** What failed: an answer with a status (and its headers) or an error with a code. */
+export type AttemptFailure =
+  | { statusCode: number; headers: Record<string, unknown> }
+  | (Error & { code?: string; statusCode?: undefined; headers?: undefined });
+
 /**
- * The decision undici's retry interceptor asks for after each failed attempt: retry (after a
- * wait) or surface the failure. A wait that would not fit before the deadline is not started.
+ * After a failed attempt: how long to wait before the next one, or undefined to surface the
+ * failure, because the policy refuses, the wait would not fit before the deadline, or the call
+ * was aborted. A retry it allows is reported to `onRetry`.
  */
-export function retryCallback(scope: RetryScope): RetryHandler.RetryCallback {
-  return (error, { state }, done) => {
-    const delay = delayBeforeRetry(error, state.counter, scope.settings);
-    if (
-      delay === undefined ||
-      scope.responseStarted() ||
-      scope.signal.aborted ||
-      Date.now() + delay + MIN_ATTEMPT_MS > scope.deadline
-    ) {
-      done(error);
-      return;
-    }
-    scope.onRetry?.(
-      String((error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code),
-    );
+export function retryDelay(
+  failure: AttemptFailure,
+  attemptsMade: number,
+  scope: RetryScope,
+): number | undefined {
+  const delay = delayBeforeRetry(failure, attemptsMade, scope.settings);
+  if (delay === undefined || scope.signal.aborted || Date.now() + delay + MIN_ATTEMPT_MS > scope.deadline) {
+    return undefined;
+  }
+  scope.onRetry?.(String(failure.statusCode ?? failure.code));
+  return delay;
+}
+
+/** Waits `delayMs`; resolves false at once if `signal` aborts first (or already has). */
+export function pauseBeforeRetry(delayMs: number, signal: CallAbort): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
     const onAbort = () => {
       clearTimeout(timer);
-      done(error);
+      resolve(false);
     };
     const timer = setTimeout(() => {
-      scope.signal.off('abort', onAbort);
-      done(scope.signal.aborted ? error : null);
-    }, delay);
-    scope.signal.once('abort', onAbort);
-  };
+      signal.off('abort', onAbort);
+      resolve(true);
+    }, delayMs);
+    signal.once('abort', onAbort);
+  });
 }
