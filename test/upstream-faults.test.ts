@@ -164,6 +164,23 @@ describe('Retry-After', () => {
     expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(990);
   });
 
+  it('a client that disconnects during the wait: no further attempt', async () => {
+    harness.upstream.respondWith(sequence(raw(429, '', { 'retry-after': '1' }), ok));
+    const client = httpRequest(harness.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    });
+    client.on('error', () => undefined);
+    client.end(JSON.stringify({ query: QUERY }));
+    while (harness.upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    client.destroy();
+    // Past the one-second wait: a second attempt would have been made by now.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+
+    expect(harness.upstream.requests).toHaveLength(1);
+  });
+
   it('429 with a Retry-After past the deadline: RATE_LIMITED at once with retryAfter', async () => {
     const { extensions, attempts } = await run(sequence(raw(429, '', { 'retry-after': '30' }), ok));
 
