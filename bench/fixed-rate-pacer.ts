@@ -22,6 +22,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
+import type { LoadOutcome } from './lib/load.js';
 import { apiKeys, REQUEST_TIMEOUT_S, SPOT_CHECK_EVERY } from './lib/requests.js';
 
 export interface PacerJob {
@@ -37,23 +38,11 @@ export interface PacerJob {
   readonly connections: number;
 }
 
-export interface PacerOutcome {
-  /** Responses received. */
-  readonly requests: number;
-  readonly sent: number;
-  readonly durationS: number;
-  readonly latencyMs: {
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly max: number;
-  };
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
+/** The round as the runner's other rounds report it, with the bodies to check instead of a count. */
+export type PacerOutcome = Omit<LoadOutcome, 'mismatches'> & {
   /** Every SPOT_CHECK_EVERY-th body, for the runner to check against the workload. */
   readonly checkedBodies: readonly string[];
-}
+};
 
 export type PacerMessage = { ready: true } | { outcome: PacerOutcome } | { failed: string };
 

@@ -37,6 +37,18 @@ async function run(responder: Responder) {
   };
 }
 
+/** Sends the query over a raw connection and drops it as soon as the upstream has been called. */
+async function disconnectOnceUpstreamIsCalled(): Promise<void> {
+  const client = httpRequest(harness.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+  });
+  client.on('error', () => undefined);
+  client.end(JSON.stringify({ query: QUERY }));
+  while (harness.upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  client.destroy();
+}
+
 describe('one total deadline per upstream call', () => {
   it('a body trickling one byte every 200 ms (defeating the gap timer) is UPSTREAM_TIMEOUT', async () => {
     const trickle: Responder = (response) => {
@@ -58,15 +70,8 @@ describe('one total deadline per upstream call', () => {
 
   it('a client that disconnects aborts the upstream request', async () => {
     harness.upstream.respondWith(hang);
-    const client = httpRequest(harness.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
-    });
-    client.on('error', () => undefined);
-    client.end(JSON.stringify({ query: QUERY }));
-    while (harness.upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
-    client.destroy();
+    await disconnectOnceUpstreamIsCalled();
 
     expect(await harness.upstream.requests[0]?.abandoned).toBe(true);
   });
@@ -166,15 +171,8 @@ describe('Retry-After', () => {
 
   it('a client that disconnects during the wait: no further attempt', async () => {
     harness.upstream.respondWith(sequence(raw(429, '', { 'retry-after': '1' }), ok));
-    const client = httpRequest(harness.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
-    });
-    client.on('error', () => undefined);
-    client.end(JSON.stringify({ query: QUERY }));
-    while (harness.upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
-    client.destroy();
+    await disconnectOnceUpstreamIsCalled();
     // Past the one-second wait: a second attempt would have been made by now.
     await new Promise((resolve) => setTimeout(resolve, 1300));
 
