@@ -22,4 +22,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # As `npm start`: one core per replica, so V8 collects on the event loop's own thread instead of
 # helper threads that would preempt it; the old generation grows by 40% over its live size, not up to
 # 4x; an 8 MB semi-space (not 16) halves the young generation and the old generation's headroom.
-CMD ["node", "--single-threaded-gc", "--heap-growing-percent=40", "--max-semi-space-size=8", "dist/main.js"]
+CMD ["node", "--heap-growing-percent=40", "--max-semi-space-size=8", "--no-allocation-site-pretenuring", "dist/main.js"]

@@ -55,6 +55,15 @@ const WARMUP_REQUESTS = 200;
 const WARMUP_CONCURRENCY = 4;
 /** A slow target gets fewer warm-up requests, a failing one (first error) none more. */
 const WARMUP_MAX_MS = 2000;
+/**
+ * Seconds at the round's own rate, unrecorded, before the readings start, so that the round
+ * measures the steady state at that rate and not the step down from the max-rate rounds. Longer
+ * than the gateway's upstream keep-alive (UPSTREAM_KEEP_ALIVE_MS, 4 s): the first seconds after
+ * the step close the upstream connections the max rate opened, and each first close sends V8 back
+ * through undici's socket and parser code (`--trace-deopt`: ~60 deoptimisations and recompiles in
+ * the round against 9 without the closes), which a production gateway pays once per load drop.
+ */
+const SETTLE_AT_RATE_S = 6;
 
 /** What every request of the round shares. */
 interface Requester {
@@ -214,6 +223,7 @@ async function pace(job: PacerJob, go: Promise<void>): Promise<PacerOutcome> {
   };
   try {
     await warmUp(requester);
+    await fixedRateLoad({ ...requester, job: { ...job, durationS: SETTLE_AT_RATE_S } });
     send({ ready: true });
     await go;
     return await fixedRateLoad(requester);
