@@ -339,3 +339,27 @@ describe('the circuit breaker', () => {
     expect(breaker.upstream.requests).toHaveLength(6);
   });
 });
+
+describe("the circuit breaker's window", () => {
+  const windowed = useGateway({
+    UPSTREAM_RETRY_ATTEMPTS: '1',
+    BREAKER_MIN_CALLS: '3',
+    BREAKER_ERROR_PERCENT: '50',
+    BREAKER_WINDOW_MS: '500',
+  });
+  const ask = () => windowed.gateway.query(QUERY, { headers: { 'x-api-key': KEY } });
+
+  it('forgets failures older than the window', async () => {
+    windowed.upstream.respondWith(raw(502, ''));
+    await ask();
+    await ask();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // A third failure, but the first two have left the window: still closed.
+    await ask();
+    const fourth = await ask();
+
+    expect(fourth.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(fourth.body.errors?.[0]?.extensions?.circuitOpen).toBeUndefined();
+    expect(windowed.upstream.requests).toHaveLength(4);
+  });
+});
