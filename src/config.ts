@@ -31,7 +31,7 @@ const isBareOrigin = (value: string) => {
   return url !== null && /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
 };
 
-const environmentSchema = z
+export const environmentSchema = z
   .object({
     /** @default "development" */
     NODE_ENV: z
