@@ -19,6 +19,8 @@
  * Protocol (IPC, see lib/fixed-rate.ts): the runner forks it and sends a PacerJob; it warms up and
  * answers `{ ready: true }`; the runner starts its readings and sends `{ go: true }`; it answers
  * with the PacerOutcome and exits.
+ *
+ * Over 250 lines on purpose: the pacer, its clock and its report are one loop that must stay in one process.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';

@@ -4,32 +4,15 @@
  * polls it receives. The naive alternative, every client polling on its own timer, costs
  * N × 60 000 / interval requests a minute.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { API_PREFIX, requestedSessionsBody, wireSession } from '../src/agentmc-wire.js';
+import { startGateway } from '../scripts/gateway-process.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INTERVAL_MS = 1000;
 const SUBSCRIBER_COUNTS = [1, 10, 100];
-
-const session = (id: number) => ({
-  id,
-  team_id: 1,
-  agent_id: 1,
-  requested_by_user_id: null,
-  status: 'requested',
-  claimed_at: null,
-  opened_at: null,
-  closed_at: null,
-  expires_at: null,
-  last_browser_heartbeat_at: null,
-  last_agent_heartbeat_at: null,
-  meta: null,
-  created_at: null,
-  updated_at: null,
-});
 
 interface LiveResult {
   subscribers: number;
@@ -84,39 +67,34 @@ export async function runLiveBench(seconds: number): Promise<LiveResult[]> {
   const upstream = createServer((_request, response) => {
     polls += 1;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ data: [session(Math.floor(Date.now() / 2000) % 5)] }));
+    response.end(
+      JSON.stringify(requestedSessionsBody([wireSession({ id: Math.floor(Date.now() / 2000) % 5 })])),
+    );
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/api/v1`;
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}${API_PREFIX}`;
 
-  const gateway: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
+  const gateway = await startGateway({
+    from: 'dist',
     env: {
-      PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
-      PORT: '0',
-      LOG_LEVEL: 'info',
       AGENTMC_API_URL: upstreamUrl,
       LIVE_POLL_INTERVAL_MS: String(INTERVAL_MS),
       LIVE_MAX_SUBSCRIPTIONS_PER_KEY: '1000',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stderr: 'inherit',
+    keepChars: 4000,
+  }).catch((error: unknown) => {
+    upstream.close();
+    throw error;
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      gateway.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /"url":"([^"]+)"/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      gateway.once('exit', () => reject(new Error('the gateway exited before listening')));
-    });
+    const { url } = gateway;
 
     const results: LiveResult[] = [];
     for (const count of SUBSCRIBER_COUNTS) {
       const controller = new AbortController();
-      const { events, ready } = subscribe(url, count, controller.signal);
+      const { events, ready } = subscribe(url.href, count, controller.signal);
       await ready;
       const before = polls;
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -133,7 +111,7 @@ export async function runLiveBench(seconds: number): Promise<LiveResult[]> {
     }
     return results;
   } finally {
-    gateway.kill('SIGTERM');
+    await gateway.stop();
     upstream.close();
     upstream.closeAllConnections();
   }

@@ -4,6 +4,8 @@
  *
  *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--duration=10]
  *                    [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
+ *
+ * Over 250 lines on purpose: the runner reads as one sequence (build, start, verify, rounds, report).
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,16 +35,19 @@ import {
 import { verifyOne, verifySame, type Answer } from './lib/verify.js';
 import { liveTable, runLiveBench, writeLiveResults } from './live.js';
 import { aliasedQuery, restCall, sessionsQuery, type Workload } from './lib/workloads.js';
-import { startCommandArgs } from '../scripts/start-command.js';
+import { gatewayNodeArgs } from '../scripts/gateway-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 
-/** Node scripts of each process, built to plain JavaScript so no target pays for a TS loader. */
+/**
+ * Node scripts of each process, built to plain JavaScript so no target pays for a TS loader. The
+ * build mirrors the repository below bench/dist/, since they share src/agentmc-wire.ts.
+ */
 const SCRIPTS = {
-  upstream: 'bench/dist/upstream.js',
-  'naive-yoga': 'bench/dist/baselines/naive-yoga.js',
-  'apollo-rest': 'bench/dist/baselines/apollo-rest.js',
+  upstream: 'bench/dist/bench/upstream.js',
+  'naive-yoga': 'bench/dist/bench/baselines/naive-yoga.js',
+  'apollo-rest': 'bench/dist/bench/baselines/apollo-rest.js',
 } as const;
 
 /** A measured process and what to send it. For `direct` the process is the upstream itself. */
@@ -97,7 +102,7 @@ async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamU
   return startService({
     name,
     // The gateway runs as `npm start` runs it, heap flags included.
-    args: name === 'gateway' ? startCommandArgs() : [SCRIPTS[name]],
+    args: name === 'gateway' ? gatewayNodeArgs({ from: 'dist' }) : [SCRIPTS[name]],
     // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default.
     env: environment({ AGENTMC_API_URL: upstreamUrl, LOG_LEVEL: 'info' }),
     cpu: pinned ? TARGET_CPU : undefined,

@@ -8,19 +8,31 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMIT, MAX_LIMIT, sessions } from './fixtures.js';
+import {
+  API_PREFIX,
+  limitOutOfRange,
+  REQUESTED_SESSIONS_LIMIT,
+  requestedSessionsBody,
+  requestedSessionsLimit,
+  wireError,
+  WIRE_PATHS,
+} from '../src/agentmc-wire.js';
+import { sessions } from './fixtures.js';
 
-const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
+const SESSIONS_PATH = WIRE_PATHS.listAgentRealtimeRequestedSessions;
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 // Index = limit; index 0 unused. Precomputed so the hot path does no JSON work at all.
-const bodies: Buffer[] = Array.from({ length: MAX_LIMIT + 1 }, (_, limit) => json({ data: sessions(limit) }));
-const unauthenticated = json({ error: { code: 'unauthenticated', message: 'Missing or empty X-Api-Key.' } });
-const notFound = json({ error: { code: 'not_found', message: 'No such route.' } });
-const badLimit = json({
-  error: { code: 'validation_failed', message: `limit must be an integer from 1 to ${MAX_LIMIT}.` },
-});
+const bodies: Buffer[] = Array.from({ length: REQUESTED_SESSIONS_LIMIT.max + 1 }, (_, limit) =>
+  json(requestedSessionsBody(sessions(limit))),
+);
+const unauthenticated = wireError('unauthenticated');
+const unauthenticatedBody = json(unauthenticated.body);
+const notFound = wireError('notFound', 'No such route.');
+const notFoundBody = json(notFound.body);
+const badLimit = limitOutOfRange();
+const badLimitBody = json(badLimit.body);
 
 let requests = 0;
 
@@ -29,25 +41,24 @@ function send(response: ServerResponse, status: number, body: Buffer): void {
   response.end(body);
 }
 
-/** `null` for a limit the API would refuse; the default when none is given. */
-function parseLimit(raw: string | null): number | null {
-  if (raw === null) return DEFAULT_LIMIT;
-  const limit = Number(raw);
-  return Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT ? limit : null;
-}
-
 function handle(request: IncomingMessage, response: ServerResponse): void {
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   if (path === '/__stats') return send(response, 200, json({ requests }));
   requests += 1;
-  if (path !== SESSIONS_PATH || request.method !== 'GET') return send(response, 404, notFound);
+  if (path !== SESSIONS_PATH || request.method !== 'GET')
+    return send(response, notFound.status, notFoundBody);
   const key = request.headers['x-api-key'];
-  if (typeof key !== 'string' || key.trim() === '') return send(response, 401, unauthenticated);
-  const limit = parseLimit(queryAt === -1 ? null : new URLSearchParams(url.slice(queryAt + 1)).get('limit'));
-  const body = limit === null ? badLimit : bodies[limit];
-  send(response, limit === null ? 422 : 200, body ?? badLimit);
+  if (typeof key !== 'string' || key.trim() === '') {
+    return send(response, unauthenticated.status, unauthenticatedBody);
+  }
+  const limit = requestedSessionsLimit(
+    queryAt === -1 ? null : new URLSearchParams(url.slice(queryAt + 1)).get('limit'),
+  );
+  const body = limit === null ? undefined : bodies[limit];
+  if (body === undefined) return send(response, badLimit.status, badLimitBody);
+  send(response, 200, body);
 }
 
 const server = createServer({ keepAlive: true }, handle);
@@ -59,7 +70,7 @@ server.headersTimeout = 66_000;
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
   const { address, port } = server.address() as AddressInfo;
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url: `http://${address}:${port}/api/v1` })}\n`,
+    `${JSON.stringify({ event: 'listening', url: `http://${address}:${port}${API_PREFIX}` })}\n`,
   );
 });
 

@@ -5,13 +5,20 @@
  *
  * SOAK_SECONDS (default 60), SOAK_CONCURRENCY (default 64), SOAK_RSS_GROWTH_MB (default 64).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { startCommandArgs } from './start-command.js';
+import {
+  API_PREFIX,
+  requestedSessionsBody,
+  requestedSessionsLimit,
+  wireError,
+  wireSession,
+} from '../src/agentmc-wire.js';
+import { REPO_ROOT, startGateway } from './gateway-process.js';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 64);
@@ -21,38 +28,33 @@ const rssGrowthBoundMb = Number(process.env.SOAK_RSS_GROWTH_MB ?? 64);
 const ownerOf = (key: string) => createHash('sha256').update(key).digest().readUInt32BE(0) % 1_000_000;
 
 function sessionsFor(owner: number, limit: number) {
-  return Array.from({ length: Math.min(limit, 5) }, (_, i) => ({
-    id: owner * 10 + i,
-    team_id: 1,
-    agent_id: owner,
-    requested_by_user_id: null,
-    status: 'requested',
-    claimed_at: null,
-    opened_at: null,
-    closed_at: null,
-    expires_at: '2026-02-22T17:31:00Z',
-    last_browser_heartbeat_at: null,
-    last_agent_heartbeat_at: null,
-    meta: { owner },
-    created_at: '2026-02-22T17:20:00Z',
-    updated_at: '2026-02-22T17:20:00Z',
-  }));
+  return Array.from({ length: Math.min(limit, 5) }, (_, i) =>
+    wireSession({
+      id: owner * 10 + i,
+      agent_id: owner,
+      expires_at: '2026-02-22T17:31:00Z',
+      meta: { owner },
+      created_at: '2026-02-22T17:20:00Z',
+      updated_at: '2026-02-22T17:20:00Z',
+    }),
+  );
 }
 
 // The AgentMC stand-in: the key's prefix chooses its behaviour.
 const upstream = createServer((request, response: ServerResponse) => {
   const key = String(request.headers['x-api-key'] ?? '');
   const url = new URL(request.url ?? '/', 'http://upstream');
-  const send = (status: number, body: unknown) => {
+  const send = ({ status, body }: { status: number; body: unknown }) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   };
   if (key.startsWith('mca_hang_')) return; // never answers: the gateway's deadline must fire
-  if (key.startsWith('mca_revoked_'))
-    return send(401, { error: { code: 'unauthenticated', message: 'Revoked.' } });
+  if (key.startsWith('mca_revoked_')) return send(wireError('unauthenticated', 'Revoked.'));
   const owner = ownerOf(key);
+  // The gateway only asks for limits the API accepts (limit: 5 here).
+  const limit = requestedSessionsLimit(url.searchParams.get('limit')) ?? 0;
   setTimeout(
-    () => send(200, { data: sessionsFor(owner, Number(url.searchParams.get('limit') ?? 20)) }),
+    () => send({ status: 200, body: requestedSessionsBody(sessionsFor(owner, limit)) }),
     Math.random() * 20,
   );
 });
@@ -60,31 +62,23 @@ await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 const upstreamPort = (upstream.address() as AddressInfo).port;
 
 // The gateway as it is deployed: compiled JavaScript, no TypeScript loader.
-const build = spawnSync('npm', ['run', 'build'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
+const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
-const gateway = spawn(process.execPath, startCommandArgs(), {
-  cwd: new URL('..', import.meta.url),
+const gateway = await startGateway({
+  from: 'dist',
   env: {
     ...process.env,
     NODE_ENV: 'production',
     PORT: '0',
     LOG_LEVEL: 'info',
-    AGENTMC_API_URL: `http://127.0.0.1:${upstreamPort}/api/v1`,
+    AGENTMC_API_URL: `http://127.0.0.1:${upstreamPort}${API_PREFIX}`,
     UPSTREAM_TIMEOUT_MS: '1000',
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stderr: 'inherit',
+  // A minute of request logs: only the end is kept, to explain a crash.
+  keepChars: 4000,
 });
-let gatewayExited = false;
-gateway.on('exit', () => (gatewayExited = true));
-const gatewayUrl = await new Promise<URL>((resolve, reject) => {
-  let output = '';
-  gateway.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /"url":"(http:[^"]+)"/.exec(output);
-    if (match?.[1]) resolve(new URL(match[1]));
-  });
-  gateway.once('exit', () => reject(new Error('the gateway exited before listening')));
-});
+const gatewayUrl = gateway.url;
 
 const rssMb = () => {
   const status = readFileSync(`/proc/${gateway.pid}/status`, 'utf8');
@@ -161,7 +155,7 @@ async function one(): Promise<void> {
 }
 
 async function worker(until: number): Promise<void> {
-  while (performance.now() < until && !gatewayExited) {
+  while (performance.now() < until && !gateway.exited()) {
     await one().catch(() => {
       codes.set('TRANSPORT_ERROR', (codes.get('TRANSPORT_ERROR') ?? 0) + 1);
     });
@@ -172,7 +166,7 @@ const warmUp = performance.now() + 5000;
 await Promise.all(Array.from({ length: concurrency }, () => worker(warmUp)));
 const rssBefore = rssMb();
 let rssPeak = rssBefore;
-const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, gatewayExited ? 0 : rssMb())), 500);
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, gateway.exited() ? 0 : rssMb())), 500);
 latencies.length = 0;
 goodLatencies.length = 0;
 codes.clear();
@@ -182,7 +176,7 @@ const until = performance.now() + seconds * 1000;
 await Promise.all(Array.from({ length: concurrency }, () => worker(until)));
 clearInterval(sampler);
 await new Promise((resolve) => setTimeout(resolve, 2000));
-const rssAfter = gatewayExited ? 0 : rssMb();
+const rssAfter = gateway.exited() ? 0 : rssMb();
 
 const p99 = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length * 0.99)] ?? 0;
 const goodFailureRate = goodTotal === 0 ? 1 : goodFailed / goodTotal;
@@ -199,13 +193,13 @@ console.log(`good requests failed: ${goodFailed}/${goodTotal} (${(goodFailureRat
 console.log(`answers carrying another key's data or the wrong outcome: ${wrongAnswers}`);
 
 const problems = [
-  gatewayExited && 'the gateway process died',
+  gateway.exited() && 'the gateway process died',
   rssAfter - rssBefore > rssGrowthBoundMb && `RSS grew by more than ${rssGrowthBoundMb} MB`,
   goodFailureRate > 0.01 && 'more than 1% of good requests failed',
   wrongAnswers > 0 && 'wrong answers were served',
 ].filter(Boolean);
 
-gateway.kill('SIGTERM');
+await gateway.stop();
 await client.close();
 upstream.close();
 upstream.closeAllConnections();

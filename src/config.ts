@@ -1,35 +1,30 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isWellFormedApiKey } from './credentials.js';
+import {
+  apiBaseUrl,
+  apiKey,
+  flag,
+  milliseconds,
+  originList,
+  redisUrl,
+  trustedDocumentsFile,
+  wholeNumber,
+} from './environment-values.js';
+import { LOG_LEVELS, type GatewayConfig, type TracingMode } from './settings.js';
 
 /*
  * Every setting, read from the environment once, validated together and frozen. Each problem
  * names its variable and what it expects; values are never echoed (one of them is a key).
  */
 
-/** `what` names the expected value, e.g. "a port number" or "milliseconds". */
-const wholeNumber = (min: number, max: number, what: string, fallback: number) => {
-  const expected = `expected ${what} from ${min} to ${max}`;
-  return z.coerce
-    .number({ error: expected })
-    .int({ error: expected })
-    .min(min, { error: expected })
-    .max(max, { error: expected })
-    .default(fallback);
-};
-const milliseconds = (fallback: number) => wholeNumber(1, 600_000, 'milliseconds', fallback);
-
-/** `true`/`false` (or 1/0, yes/no); unset means the default of the environment. */
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-  .transform((value) => ['true', '1', 'yes'].includes(value))
-  .optional();
-
-/** `https://app.example.com`: scheme, host and port only. */
-const isBareOrigin = (value: string) => {
-  const url = URL.parse(value);
-  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
-};
+// The settings' types (settings.ts), importable from here too.
+export type {
+  GatewayConfig,
+  LiveSettings,
+  LogLevel,
+  RequestLimits,
+  TracingMode,
+  UpstreamSettings,
+} from './settings.js';
 
 export const environmentSchema = z
   .object({
@@ -42,21 +37,9 @@ export const environmentSchema = z
     /** @default "127.0.0.1"; set 0.0.0.0 to listen on every interface (containers). */
     HOST: z.string().min(1, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
     /** Base URL of the AgentMC API including `/api/v1`; unset starts the embedded demo upstream. */
-    AGENTMC_API_URL: z
-      .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://agentmc.ai/api/v1' })
-      .refine((value) => {
-        // Refinements run even after the URL check failed, so parse without throwing.
-        const url = URL.parse(value);
-        return (
-          url === null || (url.search === '' && url.hash === '' && url.username === '' && url.password === '')
-        );
-      }, 'expected a base URL without query, fragment or credentials')
-      .optional(),
+    AGENTMC_API_URL: apiBaseUrl.optional(),
     /** Used only when a caller sends no key: every such caller acts as this agent. */
-    AGENTMC_API_KEY: z
-      .string()
-      .refine(isWellFormedApiKey, 'expected one token of 1 to 256 visible ASCII characters')
-      .optional(),
+    AGENTMC_API_KEY: apiKey.optional(),
     /** @default 3000; one deadline for the whole upstream call: connect, headers, body, retries. */
     UPSTREAM_TIMEOUT_MS: milliseconds(3000),
     /** @default 1000 */
@@ -98,12 +81,7 @@ export const environmentSchema = z
      * gateway replicas through this Redis (one replica polls per key and limit; see
      * src/live/redis-feed-bus.ts).
      */
-    REDIS_URL: z
-      .url({
-        protocol: /^rediss?$/,
-        error: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
-      })
-      .optional(),
+    REDIS_URL: redisUrl.optional(),
     /** @default 5000; readiness reuses an upstream check this recent. */
     READY_CACHE_MS: milliseconds(5000),
     /** @default 1000000 */
@@ -130,17 +108,7 @@ export const environmentSchema = z
      * Path of a persisted-documents manifest (`{ "<sha256>": "query …" }`, as GraphQL Code
      * Generator's client preset emits it). When set, only those documents are executed.
      */
-    TRUSTED_DOCUMENTS: z
-      .string()
-      .transform((path, context) => {
-        const documents = readTrustedDocuments(path);
-        if (typeof documents === 'string') {
-          context.addIssue({ code: 'custom', message: documents });
-          return z.NEVER;
-        }
-        return documents;
-      })
-      .optional(),
+    TRUSTED_DOCUMENTS: trustedDocumentsFile.optional(),
     /** Standard OpenTelemetry switches: tracing is on when an exporter or endpoint is named. */
     OTEL_SDK_DISABLED: flag,
     OTEL_TRACES_EXPORTER: z
@@ -149,24 +117,9 @@ export const environmentSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'expected an http(s) URL' }).optional(),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ error: 'expected an http(s) URL' }).optional(),
     /** Comma-separated origins allowed to call from a browser; unset: same origin only. */
-    CORS_ORIGINS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter(Boolean),
-      )
-      .refine((origins) => origins.every(isBareOrigin), {
-        error: 'expected comma-separated origins such as https://app.example.com',
-      })
-      .optional(),
+    CORS_ORIGINS: originList.optional(),
     /** @default "info" */
-    LOG_LEVEL: z
-      .enum(['debug', 'info', 'warn', 'error', 'silent'], {
-        error: 'expected debug, info, warn, error or silent',
-      })
-      .default('info'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: 'expected debug, info, warn, error or silent' }).default('info'),
     /** @default 10000; how long shutdown waits for in-flight requests. */
     SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
     /**
@@ -184,80 +137,6 @@ export const environmentSchema = z
       });
     }
   });
-
-export type LogLevel = z.output<typeof environmentSchema>['LOG_LEVEL'];
-export type TracingMode = 'otlp' | 'console' | 'off';
-
-/** The manifest as a map, or a sentence saying why it cannot be used. */
-function readTrustedDocuments(path: string): ReadonlyMap<string, string> | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return 'expected a readable JSON file of persisted documents';
-  }
-  const entries = parsed !== null && typeof parsed === 'object' ? Object.entries(parsed) : [];
-  if (
-    entries.length === 0 ||
-    !entries.every(([hash, text]) => /^[\w:-]{8,128}$/.test(hash) && typeof text === 'string')
-  ) {
-    return 'expected an object mapping document hashes to GraphQL documents';
-  }
-  return new Map(entries as [string, string][]);
-}
-
-export interface UpstreamSettings {
-  readonly timeouts: Readonly<{ totalMs: number; connectMs: number; headersMs: number; bodyMs: number }>;
-  readonly maxBodyBytes: number;
-  readonly retry: Readonly<{ attempts: number; baseDelayMs: number; maxDelayMs: number }>;
-  readonly keepAliveMs: number;
-  readonly connections: number;
-  readonly breaker: Readonly<{ errorPercent: number; minCalls: number; windowMs: number; resetMs: number }>;
-  readonly readyCacheMs: number;
-}
-
-export interface LiveSettings {
-  readonly intervalMs: number;
-  readonly maxBackoffMs: number;
-  readonly maxSubscriptions: number;
-  readonly maxSubscriptionsPerKey: number;
-  /** Undefined: pollers stay in-process; else they are shared across replicas through Redis. */
-  readonly redisUrl?: string | undefined;
-}
-
-export interface RequestLimits {
-  readonly maxRequestBytes: number;
-  readonly maxDepth: number;
-  readonly maxAliases: number;
-  readonly maxTokens: number;
-  readonly maxDirectives: number;
-  readonly maxCost: number;
-  readonly batchingLimit: number;
-}
-
-export interface GatewayConfig {
-  readonly environment: 'development' | 'production' | 'test';
-  readonly port: number;
-  readonly host: string;
-  /** Undefined means: start the embedded demo upstream. */
-  readonly upstreamUrl: URL | undefined;
-  readonly fallbackApiKey: string | undefined;
-  readonly upstream: UpstreamSettings;
-  readonly limits: RequestLimits;
-  readonly live: LiveSettings;
-  readonly graphiql: boolean;
-  readonly introspection: boolean;
-  readonly fieldSuggestions: boolean;
-  /** Origins allowed to call from a browser; empty: same origin only. */
-  readonly corsOrigins: readonly string[];
-  /** Hash → document; when set, only these documents are executed. */
-  readonly trustedDocuments: ReadonlyMap<string, string> | undefined;
-  readonly tracing: TracingMode;
-  readonly logLevel: LogLevel;
-  readonly shutdownTimeoutMs: number;
-  /** Idle keep-alive connections of clients are closed after this long. */
-  readonly keepAliveMs: number;
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

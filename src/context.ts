@@ -1,14 +1,15 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { credentialFromHeaders, type Credential } from './credentials.js';
+import { RequestCredential } from './caller.js';
+import { credentialFromHeaders } from './credentials.js';
 import type { RequestedSessionsFeeds } from './live/requested-sessions-feed.js';
 import { requestIdOf } from './plugins/use-request-id.js';
 import type { AgentMcClient } from './upstream/client.js';
 import { createLoaders, type Loaders } from './upstream/loaders.js';
 
-/** What every resolver sees: this request's credential, id and loaders. */
+/** What every resolver sees: this request's credential (and through it, its caller) and loaders. */
 export interface GatewayContext {
-  credential: Credential;
-  requestId: string | undefined;
+  /** `credential.caller()` is who calls, for queries and subscriptions alike (UNAUTHENTICATED without a usable key). */
+  credential: RequestCredential;
   loaders: Loaders;
   /** The server's live feeds, shared by all requests (each feed is keyed by credential). */
   feeds: RequestedSessionsFeeds;
@@ -21,17 +22,16 @@ export interface ContextDependencies {
   fallbackApiKey: string | undefined;
 }
 
+/** The one place a request's caller is made, over HTTP and WebSocket alike. */
 export function createContext(
   { request }: YogaInitialContext,
   { client, feeds, fallbackApiKey }: ContextDependencies,
 ): GatewayContext {
-  const credential = credentialFromHeaders(request.headers, fallbackApiKey);
-  // A client that disconnects abandons its upstream calls too.
-  const requestId = requestIdOf(request);
-  return {
-    credential,
-    requestId,
-    feeds,
-    loaders: createLoaders(client, credential, { signal: () => request.signal, id: requestId }),
-  };
+  const credential = new RequestCredential(
+    credentialFromHeaders(request.headers, fallbackApiKey),
+    requestIdOf(request),
+    // A client that disconnects abandons its upstream calls too.
+    () => request.signal,
+  );
+  return { credential, feeds, loaders: createLoaders(client, credential) };
 }

@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { malformedApiKey, missingApiKey } from './errors.js';
 
 /**
  * One token of visible ASCII, at most 256 characters. Anything else (spaces, control characters,
@@ -12,7 +11,7 @@ export function isWellFormedApiKey(value: string): boolean {
   return API_KEY_PATTERN.test(value);
 }
 
-/** The caller's credential as this request presented it; resolved once, checked where used. */
+/** The caller's credential as this request presented it; `RequestCredential` checks it where used. */
 export type Credential =
   | { readonly kind: 'key'; readonly apiKey: string; readonly source: CredentialSource }
   | { readonly kind: 'missing' }
@@ -47,24 +46,17 @@ export function credentialFromHeaders(headers: Headers, fallbackApiKey?: string)
   return { kind: 'missing' };
 }
 
-/** The key to send upstream, or the error that explains why there is none. */
-export function requireApiKey(credential: Credential): string {
-  switch (credential.kind) {
-    case 'key':
-      return credential.apiKey;
-    case 'missing':
-      throw missingApiKey();
-    case 'malformed':
-      throw malformedApiKey(credential.header);
-  }
-}
-
-/** SHA-256 of a key: what in-flight shares are keyed by, so no map holds a key itself. */
+/** SHA-256 of a key: what in-flight shares and feeds are keyed by, so no map holds a key itself. */
 export function credentialDigest(apiKey: string): string {
   return hash('sha256', apiKey, 'base64url');
 }
 
 /** A short, stable, non-reversible label for a key: what logs show instead of it. */
 export function credentialFingerprint(apiKey: string): string {
-  return credentialDigest(apiKey).slice(0, 12);
+  return fingerprintOfDigest(credentialDigest(apiKey));
+}
+
+/** The fingerprint of a key whose digest is already known. */
+export function fingerprintOfDigest(digest: string): string {
+  return digest.slice(0, 12);
 }

@@ -1,29 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga';
+import { ErrorCode } from './error-codes.js';
 
-/**
- * The catalogue of every `extensions.code` a client can meet. Codes are a stable contract:
- * add new ones, never rename or reuse.
- */
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** A request the gateway cannot run: no operation to pick, a malformed document. */
-  BAD_REQUEST: 'BAD_REQUEST',
-  RATE_LIMITED: 'RATE_LIMITED',
-  UPSTREAM_REJECTED: 'UPSTREAM_REJECTED',
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
-  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
-  /** More live subscriptions than the gateway allows, for this key or in all. */
-  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
-  /** The client disconnected before the answer; it cannot see this code. */
-  CANCELLED: 'CANCELLED',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode } from './error-codes.js';
 
 /** What the upstream said about a failure, reduced to an allowlist that is safe to show. */
 export interface UpstreamErrorInfo {
@@ -66,7 +45,7 @@ export class GatewayError extends GraphQLError {
 }
 
 /** The one table from an upstream HTTP status to our code; statuses not listed fall to ranges. */
-const codeByStatus: Readonly<Record<number, ErrorCode>> = {
+const codeByStatus: Readonly<Record<number, MessageCode>> = {
   401: ErrorCode.UNAUTHENTICATED,
   403: ErrorCode.FORBIDDEN,
   404: ErrorCode.NOT_FOUND,
@@ -75,7 +54,7 @@ const codeByStatus: Readonly<Record<number, ErrorCode>> = {
   429: ErrorCode.RATE_LIMITED,
 };
 
-const messageByCode: Readonly<Record<ErrorCode, string>> = {
+const messageByCode = {
   UNAUTHENTICATED: 'The AgentMC API rejected the API key. Check the key sent in X-Api-Key.',
   FORBIDDEN: 'The AgentMC API refused this API key access to the requested sessions.',
   NOT_FOUND: 'The AgentMC API found no agent for this API key.',
@@ -89,9 +68,11 @@ const messageByCode: Readonly<Record<ErrorCode, string>> = {
   UPSTREAM_BAD_RESPONSE: 'The AgentMC API sent a response the gateway cannot use.',
   CANCELLED: 'The request was cancelled by the client.',
   TOO_MANY_SUBSCRIPTIONS: 'Too many live subscriptions.',
-};
+} as const satisfies Partial<Record<ErrorCode, string>>;
+/** The codes of the gateway's own errors, each with the first sentence of its messages. */
+type MessageCode = keyof typeof messageByCode;
 
-export function codeForUpstreamStatus(status: number): ErrorCode {
+export function codeForUpstreamStatus(status: number): MessageCode {
   return (
     codeByStatus[status] ?? (status >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_REJECTED)
   );

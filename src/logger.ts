@@ -1,6 +1,6 @@
 import type { YogaLogger } from 'graphql-yoga';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config.js';
+import type { LogLevel } from './settings.js';
 import { GATEWAY_NAME, GATEWAY_VERSION } from './version.js';
 
 export type { Logger };

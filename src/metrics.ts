@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CircuitState } from './upstream/circuit-breaker.js';
 
 /** Label values for operation names are client input: bounded in shape and in number. */
 const MAX_OPERATION_NAMES = 100;
@@ -19,6 +18,12 @@ function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) 
 /** From 5 ms (a cached or shared answer) to 5 s (past every upstream deadline). */
 const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/**
+ * The states the circuit gauge encodes, as the breaker names them. Spelled out here so that the
+ * metrics depend on no upstream module; a state the breaker adds fails to compile where
+ * `server.ts` hands its state to the gauge.
+ */
+type CircuitState = 'closed' | 'half-open' | 'open';
 const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**

@@ -22,7 +22,7 @@ export function withRequestBodyLimit(handler: RequestListener, maxBytes: number)
 function refuse(
   request: IncomingMessage,
   maxBytes: number,
-): { status: number; code: string; message: string } | undefined {
+): { status: number; code: ErrorCode; message: string } | undefined {
   const declared = request.headers['content-length'];
   if (declared === undefined) {
     if (request.headers['transfer-encoding'] === undefined) return undefined; // no body at all
@@ -35,14 +35,14 @@ function refuse(
   if (Number(declared) > maxBytes) {
     return {
       status: 413,
-      code: 'REQUEST_ENTITY_TOO_LARGE',
+      code: ErrorCode.REQUEST_ENTITY_TOO_LARGE,
       message: `Request body too large: the limit is ${maxBytes} bytes.`,
     };
   }
   return undefined;
 }
 
-function reply(response: ServerResponse, status: number, code: string, message: string): void {
+function reply(response: ServerResponse, status: number, code: ErrorCode, message: string): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
   response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

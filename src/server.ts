@@ -9,9 +9,10 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { GatewayConfig } from './config.js';
+import { REQUESTED_SESSIONS_LIMIT } from './agentmc-wire.js';
+import type { GatewayConfig } from './settings.js';
 import { createContext, type GatewayContext } from './context.js';
-import { maskError } from './errors.js';
+import { ErrorCode, maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useIntrospectionRefused } from './plugins/use-introspection-refused.js';
@@ -75,21 +76,21 @@ function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
     customErrors: {
       notFound: {
         message: 'Unknown document hash: only the documents of the trusted manifest can run here.',
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+        extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND },
       },
       persistedQueryOnly: {
         message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
-        extensions: { code: 'PERSISTED_QUERY_ONLY' },
+        extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
       },
       keyNotFound: {
         message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
-        extensions: { code: 'PERSISTED_QUERY_ONLY' },
+        extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
       },
     },
   }) as Plugin;
 }
 
-const exampleVariables = JSON.stringify({ limit: 20 }, null, 2);
+const exampleVariables = JSON.stringify({ limit: REQUESTED_SESSIONS_LIMIT.default }, null, 2);
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;

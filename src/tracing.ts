@@ -1,5 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { TracingMode } from './config.js';
+import type { TracingMode } from './settings.js';
 import { GATEWAY_NAME, GATEWAY_VERSION } from './version.js';
 
 export interface Tracing {

@@ -4,15 +4,21 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { GatewayContext } from './context.js';
+import { assignRequestId } from './plugins/use-request-id.js';
 
-/** Connection parameters a client may send the key in: `{ "X-Api-Key": "…" }` or `{ authorization }`. */
+/**
+ * Connection parameters a client may send the key in: `{ "X-Api-Key": "…" }` or
+ * `{ authorization }`, and its own request id as `X-Request-Id`.
+ */
 function headersFrom(params: Readonly<Record<string, unknown>> | undefined, upgrade: Headers): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(params ?? {})) {
-    if (typeof value === 'string' && /^(x-api-key|authorization)$/i.test(name)) headers.set(name, value);
+    if (typeof value === 'string' && /^(x-api-key|authorization|x-request-id)$/i.test(name)) {
+      headers.set(name, value);
+    }
   }
   // Browsers cannot set headers on a WebSocket; non-browser clients may, on the upgrade request.
-  for (const name of ['x-api-key', 'authorization']) {
+  for (const name of ['x-api-key', 'authorization', 'x-request-id']) {
     const value = upgrade.get(name);
     if (value !== null && !headers.has(name)) headers.set(name, value);
   }
@@ -24,7 +30,8 @@ type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, GatewayCon
 /**
  * GraphQL over WebSocket (graphql-ws) on the same path as HTTP, for clients that prefer it to
  * Server-Sent Events. Operations run through Yoga's envelope, so validation, limits and masking
- * are the same; the key comes from the connection parameters. graphql-ws pings every 12 s.
+ * are the same; the key comes from the connection parameters, and every operation gets a request
+ * id as an HTTP request does. graphql-ws pings every 12 s.
  */
 export function attachWebSocketServer(
   httpServer: Server,
@@ -44,6 +51,8 @@ export function attachWebSocketServer(
         const request = new Request(`http://localhost${path}`, {
           headers: headersFrom(context.connectionParams, upgrade),
         });
+        // Each operation is a request of its own: its id is sent upstream and logged.
+        assignRequestId(request);
         const enveloped = yoga.getEnveloped({ request, params: payload } as never);
         const document = enveloped.parse(payload.query);
         const errors = enveloped.validate(enveloped.schema, document);

@@ -1,21 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startCommandArgs } from '../scripts/start-command.js';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runGateway, startCommandArgs, startGateway } from '../scripts/gateway-process.js';
 import { useGateway } from './support/harness.js';
 
-const root = new URL('..', import.meta.url);
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '' },
-  });
+/** The `agentmc-graphql` command from its source, run to its exit. */
+const cli = (...args: string[]) => runGateway({ from: 'src', entry: 'cli', args });
+const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string };
 
 describe('the agentmc-graphql command', () => {
   it('the container, the benchmark and the soak start the gateway as npm start does', () => {
-    const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
+    const dockerfile = readFileSync(`${REPO_ROOT}Dockerfile`, 'utf8');
 
     const args = startCommandArgs();
     expect(args.at(-1)).toBe('dist/main.js');
@@ -28,49 +23,49 @@ describe('the agentmc-graphql command', () => {
     );
   });
 
-  it('--help lists every flag and the variable it mirrors', () => {
-    const { status, stdout } = cli('--help');
+  it('--help lists every flag and the variable it mirrors', async () => {
+    const { code, stdout } = await cli('--help');
 
-    expect(status).toBe(0);
+    expect(code).toBe(0);
     for (const text of ['--port', 'PORT', '--host', 'HOST', '--upstream', 'AGENTMC_API_URL', '--log-level']) {
       expect(stdout).toContain(text);
     }
   });
 
-  it('--version prints the package version', () => {
-    expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await cli('--version');
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
   });
 
-  it('an unknown flag exits 1 with one line', () => {
-    const { status, stderr } = cli('--api-key', 'mca_secret');
+  it('an unknown flag exits 1 with one line', async () => {
+    const { code, stderr } = await cli('--api-key', 'mca_secret');
 
-    expect(status).toBe(1);
+    expect(code).toBe(1);
     expect(stderr).toBe("Unknown option '--api-key'. Run with --help for the options.\n");
   });
 
-  it('a bad flag value is reported like the variable it sets', () => {
-    const { status, stderr } = cli('--port', 'eighty', '--upstream', 'https://agentmc.ai/api/v1');
+  it('a bad flag value is reported like the variable it sets', async () => {
+    const { code, stderr } = await cli('--port', 'eighty', '--upstream', 'https://agentmc.ai/api/v1');
 
-    expect(status).toBe(1);
+    expect(code).toBe(1);
     expect(stderr).toBe('Invalid configuration: PORT: expected a port number from 0 to 65535\n');
   });
 
   describe('serving', () => {
     const harness = useGateway();
 
-    it('--port and --upstream start the gateway against that upstream', async () => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--upstream', harness.upstream.baseUrl.href],
-        { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+    it('--port and --upstream start the gateway against that upstream, over the variables', async () => {
+      const gateway = await startGateway({
+        from: 'src',
+        entry: 'cli',
+        args: ['--port', '0', '--upstream', harness.upstream.baseUrl.href],
+        // What the flags replace: a port that is not one and an upstream that refuses connections.
+        env: { PORT: 'http', AGENTMC_API_URL: 'http://127.0.0.1:1/api/v1' },
+      });
       try {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        while (!/"event":"listening"/.test(output) && child.exitCode === null) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        const url = /"url":"([^"]+)"/.exec(output)?.[1] ?? '';
+        const { url } = gateway;
 
         const response = await fetch(url, {
           method: 'POST',
@@ -81,10 +76,9 @@ describe('the agentmc-graphql command', () => {
         expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
         expect(harness.upstream.requests.map((request) => request.headers['x-api-key'])).toEqual(['mca_cli']);
       } finally {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
+        await gateway.stop();
       }
-      expect(child.exitCode).toBe(0);
+      expect(await gateway.exit).toEqual({ code: 0, signal: null });
     });
   });
 });

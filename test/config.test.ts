@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -168,7 +169,11 @@ describe('loadConfig', () => {
   it('reads a trusted documents manifest, and refuses one that is not', () => {
     const manifest = new URL('../examples/generated/persisted-documents.json', import.meta.url).pathname;
 
-    expect(loadConfig({ TRUSTED_DOCUMENTS: manifest }).trustedDocuments?.size).toBeGreaterThan(0);
+    const documents = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>;
+
+    expect(loadConfig({ TRUSTED_DOCUMENTS: manifest }).trustedDocuments).toEqual(
+      new Map(Object.entries(documents)),
+    );
     expect(problemsOf({ TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' })).toEqual([
       'TRUSTED_DOCUMENTS: expected a readable JSON file of persisted documents',
     ]);

@@ -171,8 +171,8 @@ describe('GraphiQL in Chromium', { timeout: SLOW }, () => {
     const keys = harness.upstream.requests
       .filter((request) => request.path === SESSIONS_PATH)
       .map((request) => request.headers['x-api-key']);
-    expect(keys.length).toBeGreaterThan(0);
-    expect(new Set(keys)).toEqual(new Set([GOOD_KEY]));
+    // One click, one upstream call, with the key typed.
+    expect(keys).toEqual([GOOD_KEY]);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'graphiql.png') });

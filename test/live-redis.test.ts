@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+// Over 250 lines: live feeds shared across replicas through one real redis-server; its setup is shared by every case.
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
@@ -8,6 +9,7 @@ import { ErrorCode, GatewayError } from '../src/errors.js';
 import { RedisFeedBus } from '../src/live/redis-feed-bus.js';
 import type { BusMessage } from '../src/live/requested-sessions-feed.js';
 import { createLogger } from '../src/logger.js';
+import { startGateway as startGatewayProcess } from '../scripts/gateway-process.js';
 import type { RealtimeSession } from '../src/upstream/payloads.js';
 import {
   envelope,
@@ -19,6 +21,7 @@ import {
   type FakeUpstream,
 } from './support/fake-upstream.js';
 import { subscribeOverSse, type LiveEvent, type LiveStream } from './support/live-clients.js';
+import { provideTestRedis } from './support/redis-server.js';
 import { session } from './support/sessions.js';
 
 /*
@@ -28,36 +31,13 @@ import { session } from './support/sessions.js';
  * checked on the requests themselves, not on timing.
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
+/*
+ * TEST_REDIS_URL's Redis, else a redis-server started on a free port for this file (stopped in
+ * afterAll), else the suite skips with the reason (fails under CI=true): test/support/redis-server.ts.
+ */
+const testRedis = await provideTestRedis('test/live-redis.test.ts');
+const REDIS_URL = testRedis.url ?? '';
 const INTERVAL_MS = 200;
-
-async function whyRedisIsUnreachable(): Promise<string | undefined> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-  });
-  let cause: string | undefined;
-  probe.on('error', (error: Error) => (cause ??= error.message));
-  try {
-    await probe.connect();
-    await probe.ping();
-    return undefined;
-  } catch (error) {
-    return cause ?? (error instanceof Error ? error.message : String(error));
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const unreachable = await whyRedisIsUnreachable();
-if (unreachable !== undefined) {
-  const why = `no Redis answers at ${REDIS_URL} (TEST_REDIS_URL): ${unreachable}`;
-  // CI installs and starts Redis (.ci/run): there, a missing Redis is a failure, not a skip.
-  if (process.env.CI === 'true') throw new Error(`${why}; CI must run test/live-redis.test.ts`);
-  console.warn(`test/live-redis.test.ts skipped: ${why}`);
-}
 
 const SUBSCRIPTION = /* GraphQL */ `
   subscription Live {
@@ -103,17 +83,12 @@ interface GatewayProcess {
   output: () => string;
 }
 
-const root = new URL('..', import.meta.url);
 const children: ChildProcess[] = [];
 
 async function startGateway(upstream: FakeUpstream): Promise<GatewayProcess> {
-  const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  const gateway = await startGatewayProcess({
+    from: 'src',
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      LOG_LEVEL: 'info',
       AGENTMC_API_URL: upstream.baseUrl.href,
       REDIS_URL,
       LIVE_POLL_INTERVAL_MS: String(INTERVAL_MS),
@@ -121,24 +96,11 @@ async function startGateway(upstream: FakeUpstream): Promise<GatewayProcess> {
       UPSTREAM_TIMEOUT_MS: '1000',
       UPSTREAM_RETRY_ATTEMPTS: '1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    // kill() signals the process group.
+    group: true,
   });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let waited = 0; waited < 15_000; waited += 50) {
-    const listening = output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { event?: string; url?: string })
-      .find((line) => line.event === 'listening');
-    if (listening?.url) return { child, url: new URL(listening.url), output: () => output };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gateway did not start:\n${output}`);
+  children.push(gateway.child);
+  return { child: gateway.child, url: gateway.url, output: gateway.output };
 }
 
 function kill(child: ChildProcess): void {
@@ -149,7 +111,10 @@ function kill(child: ChildProcess): void {
   }
 }
 
-describe.skipIf(unreachable !== undefined)('live feeds shared across replicas through Redis', () => {
+const SUITE = 'live feeds shared across replicas through Redis';
+const NAME = testRedis.skip === undefined ? SUITE : `${SUITE} (skipped: ${testRedis.skip})`;
+
+describe.skipIf(testRedis.skip !== undefined)(NAME, () => {
   const run = randomUUID().slice(0, 8);
   const apiKey = (name: string) => `mca_redis_${run}_${name}`;
   /** The list the upstream serves, per API key; an unknown key gets an empty list. */
@@ -203,6 +168,7 @@ describe.skipIf(unreachable !== undefined)('live feeds shared across replicas th
     );
     await upstream?.close();
     redis?.disconnect();
+    await testRedis.server?.stop();
   });
 
   it('carries lists (timestamps intact) and errors (with code and final) between replicas', async () => {

@@ -1,4 +1,7 @@
+// Over 250 lines: every live-update behaviour over SSE and WebSocket against one fake upstream; split, the cases would repeat their setup.
+import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { envelope, json, raw, routes, SESSIONS_PATH, type Responder } from './support/fake-upstream.js';
 import { useGateway, type Harness } from './support/harness.js';
 import { subscribeOverSse, subscribeOverWebSocket, type LiveEvent } from './support/live-clients.js';
@@ -254,6 +257,51 @@ describe('requestedSessionsChanged over WebSocket (graphql-ws)', () => {
       );
     } finally {
       stream.close();
+    }
+  });
+
+  it('gives each operation a request id, sent upstream as X-Request-Id', async () => {
+    harness.upstream.respondWith(changingList([session(22)]).responder);
+    const stream = subscribeOverWebSocket(harness.gateway.url, SUBSCRIPTION, 'mca_ws_request_id');
+    try {
+      await stream.next(1);
+
+      const polls = harness.upstream.requests.filter((request) => request.path === SESSIONS_PATH);
+      expect(polls.length).toBeGreaterThan(0);
+      for (const poll of polls) expect(poll.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("keeps the client's own request id from the connection parameters", async () => {
+    harness.upstream.respondWith(changingList([session(23)]).responder);
+    const client = createClient({
+      url: harness.gateway.url.href.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'X-Api-Key': 'mca_ws_own_id', 'X-Request-Id': 'ws-trace.42' },
+      retryAttempts: 0,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const dispose = client.subscribe(
+          { query: SUBSCRIPTION },
+          {
+            next: () => {
+              dispose();
+              resolve();
+            },
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+
+      const polls = harness.upstream.requests.filter((request) => request.path === SESSIONS_PATH);
+      expect(polls.length).toBeGreaterThan(0);
+      for (const poll of polls) expect(poll.headers['x-request-id']).toBe('ws-trace.42');
+    } finally {
+      await client.dispose();
     }
   });
 

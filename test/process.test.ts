@@ -1,28 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  killAllNow,
+  spawnGateway,
+  startGateway,
+  type GatewayOptions,
+  type RunningProcess,
+} from '../scripts/gateway-process.js';
 import { json, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
 import { sessionsPayload } from './support/sessions.js';
 
-const root = new URL('..', import.meta.url);
 const QUERY = '{ agent { requestedSessions(limit: 50) { id status } } }';
 
-interface RunningProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
+afterEach(() => killAllNow());
 
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) signalGroup(child, 'SIGKILL');
-});
-
-async function groupGone(child: ChildProcess): Promise<boolean> {
+async function groupGone(gateway: RunningProcess): Promise<boolean> {
   for (let waited = 0; waited < 5000; waited += 50) {
     try {
-      process.kill(-(child.pid ?? 0), 0);
+      process.kill(-gateway.pid, 0);
     } catch {
       return true;
     }
@@ -31,52 +25,11 @@ async function groupGone(child: ChildProcess): Promise<boolean> {
   return false;
 }
 
-/** `npm start` runs a shell, tsx and node: signal the whole group, as a terminal or an orchestrator does. */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-(child.pid ?? 0), signal);
-  } catch {
-    // already gone
-  }
-}
+/** Starts the gateway as a user does: the process entry under tsx, `npm start`'s Node flags. */
+const start = (env: Record<string, string>, options: GatewayOptions = {}) =>
+  startGateway({ from: 'src', env, ...options });
 
-/** Starts the gateway as a user does; `command` defaults to the process entry under tsx. */
-function start(
-  env: Record<string, string>,
-  command = ['node', '--import', 'tsx', 'src/main.ts'],
-): RunningProcess {
-  const [file = 'node', ...args] = command;
-  const child = spawn(file, args, {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
-}
-
-async function listeningUrl(process: RunningProcess): Promise<string> {
-  for (let waited = 0; waited < 12_000; waited += 50) {
-    const listening = process
-      .stdout()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { event?: string; url?: string })
-      .find((line) => line.event === 'listening');
-    if (listening?.url) return listening.url;
-    if (process.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gateway did not start:\n${process.stdout()}\n${process.stderr()}`);
-}
-
-async function post(url: string, headers: Record<string, string> = { 'x-api-key': 'mca_any' }) {
+async function post(url: URL, headers: Record<string, string> = { 'x-api-key': 'mca_any' }) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -89,8 +42,9 @@ async function post(url: string, headers: Record<string, string> = { 'x-api-key'
 
 describe('npm start without AGENTMC_API_URL', () => {
   it('serves the embedded demo upstream, with every status, and says so loudly', async () => {
-    const gateway = start({}, ['npm', 'start', '--silent']);
-    const url = await listeningUrl(gateway);
+    // `npm start` itself, compiled (dist/ is built by `npm ci`'s prepare), in a group of its own.
+    const gateway = await start({}, { via: 'npm' });
+    const { url } = gateway;
 
     const body = await post(url);
 
@@ -106,27 +60,30 @@ describe('npm start without AGENTMC_API_URL', () => {
     expect(
       ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
     ).toBe('UNAUTHENTICATED');
-    signalGroup(gateway.child, 'SIGTERM');
+    gateway.signal('SIGTERM');
     await gateway.exit;
     // npm itself dies by the signal; what matters is that nothing it started is left running.
-    expect(await groupGone(gateway.child)).toBe(true);
+    expect(await groupGone(gateway)).toBe(true);
   });
 });
 
 describe('invalid configuration', () => {
   it('NODE_ENV=production without AGENTMC_API_URL exits 1 with one clear line', async () => {
-    const gateway = start({ NODE_ENV: 'production' });
+    const gateway = spawnGateway({ from: 'src', env: { NODE_ENV: 'production' } });
 
-    expect(await gateway.exit).toBe(1);
+    expect(await gateway.exit).toEqual({ code: 1, signal: null });
     expect(gateway.stderr()).toBe(
       'Invalid configuration: AGENTMC_API_URL: required when NODE_ENV=production (the embedded demo upstream is for development only)\n',
     );
   });
 
   it('a bad variable exits 1 with one line naming it', async () => {
-    const gateway = start({ PORT: 'http', AGENTMC_API_URL: 'https://agentmc.ai/api/v1' });
+    const gateway = spawnGateway({
+      from: 'src',
+      env: { PORT: 'http', AGENTMC_API_URL: 'https://agentmc.ai/api/v1' },
+    });
 
-    expect(await gateway.exit).toBe(1);
+    expect(await gateway.exit).toEqual({ code: 1, signal: null });
     expect(gateway.stderr()).toBe('Invalid configuration: PORT: expected a port number from 0 to 65535\n');
   });
 });
@@ -145,16 +102,16 @@ describe('shutdown', () => {
       slow.respondWith((response, request) => {
         setTimeout(() => json(200, sessionsPayload())(response, request), 600);
       });
-      const gateway = start({ AGENTMC_API_URL: slow.baseUrl.href });
-      const url = await listeningUrl(gateway);
+      const gateway = await start({ AGENTMC_API_URL: slow.baseUrl.href });
+      const { url } = gateway;
 
       const inFlight = post(url);
       while (slow.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      gateway.child.kill(signal);
+      gateway.signal(signal);
 
       const body = await inFlight;
       expect(body.data?.agent.requestedSessions.map((s) => s.id)).toEqual(['501', '502']);
-      expect(await gateway.exit).toBe(0);
+      expect(await gateway.exit).toEqual({ code: 0, signal: null });
       await expect(post(url)).rejects.toThrow();
       expect(gateway.stdout()).toContain(`${signal} received`);
     },
@@ -166,12 +123,12 @@ describe('shutdown', () => {
     slow.respondWith((response, request) => {
       setTimeout(() => json(200, sessionsPayload())(response, request), 500);
     });
-    const gateway = start({ AGENTMC_API_URL: slow.baseUrl.href });
-    const url = await listeningUrl(gateway);
+    const gateway = await start({ AGENTMC_API_URL: slow.baseUrl.href });
+    const { url } = gateway;
 
     const inFlight = Array.from({ length: 20 }, (_, i) => post(url, { 'x-api-key': `mca_load_${i}` }));
     while (slow.requests.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
-    gateway.child.kill('SIGTERM');
+    gateway.signal('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const lateArrival = post(url).then(
       () => 'served',
@@ -181,6 +138,6 @@ describe('shutdown', () => {
     const bodies = await Promise.all(inFlight);
     expect(bodies.every((body) => body.data?.agent.requestedSessions.length === 2)).toBe(true);
     expect(await lateArrival).toBe('refused');
-    expect(await gateway.exit).toBe(0);
+    expect(await gateway.exit).toEqual({ code: 0, signal: null });
   });
 });

@@ -1,3 +1,4 @@
+// Over 250 lines: the whole upstream status → GraphQL error table, one case per row; the table reads best in one place.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';

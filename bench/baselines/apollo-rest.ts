@@ -7,7 +7,7 @@ import { RESTDataSource, type AugmentedRequest } from '@apollo/datasource-rest';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { JSONObjectResolver } from 'graphql-scalars';
-import type { UpstreamSession } from '../fixtures.js';
+import { AGENTS_PATHS, type WireSession } from '../../src/agentmc-wire.js';
 import { announce, settings, toGraphQLSession, typeDefs } from './shared.js';
 
 const { upstream, port, host } = settings();
@@ -30,9 +30,13 @@ class AgentMcApi extends RESTDataSource {
   }
 
   async requestedSessions(limit: number) {
-    const body = await this.get<{ data: UpstreamSession[] }>('agents/realtime/sessions/requested', {
-      params: { limit: String(limit) },
-    });
+    // Relative to baseURL, which ends in `/`.
+    const body = await this.get<{ data: WireSession[] }>(
+      AGENTS_PATHS.listAgentRealtimeRequestedSessions.slice(1),
+      {
+        params: { limit: String(limit) },
+      },
+    );
     return body.data.map(toGraphQLSession);
   }
 }

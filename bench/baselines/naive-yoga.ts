@@ -9,10 +9,12 @@ import { GraphQLError } from 'graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
-import type { UpstreamSession } from '../fixtures.js';
+import { AGENTS_PATHS, type WireSession } from '../../src/agentmc-wire.js';
 import { announce, settings, toGraphQLSession, typeDefs } from './shared.js';
 
 const { upstream, port, host } = settings();
+// Below the base URL's path, which ends in `/`.
+const sessionsPath = `${upstream.pathname}${AGENTS_PATHS.listAgentRealtimeRequestedSessions.slice(1)}`;
 // Same connection budget as our gateway's default (UPSTREAM_CONNECTIONS=256).
 const pool = new Pool(upstream.origin, { connections: 256 });
 
@@ -25,13 +27,13 @@ const schema = createSchema<{ request: Request }>({
       requestedSessions: async (_agent: unknown, args: { limit: number }, context: { request: Request }) => {
         const { statusCode, body } = await pool.request({
           method: 'GET',
-          path: `${upstream.pathname}agents/realtime/sessions/requested?limit=${args.limit}`,
+          path: `${sessionsPath}?limit=${args.limit}`,
           headers: {
             'x-api-key': context.request.headers.get('x-api-key') ?? '',
             accept: 'application/json',
           },
         });
-        const payload = JSON.parse(await body.text()) as { data: UpstreamSession[] };
+        const payload = JSON.parse(await body.text()) as { data: WireSession[] };
         if (statusCode !== 200) throw new GraphQLError(`AgentMC answered ${statusCode}`);
         return payload.data.map(toGraphQLSession);
       },

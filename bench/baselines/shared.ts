@@ -3,7 +3,7 @@
  * enum and field names) and the same output for the same upstream answer, so that the runner
  * can demand byte-for-byte equal bodies before it times anything.
  */
-import type { UpstreamSession } from '../fixtures.js';
+import type { WireSession } from '../../src/agentmc-wire.js';
 
 /** Hand-written SDL, as a user would write it; only the part the benchmark query reads. */
 export const typeDefs = /* GraphQL */ `
@@ -48,7 +48,7 @@ export const typeDefs = /* GraphQL */ `
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
 /** snake_case REST session → the GraphQL object the SDL above describes. */
-export function toGraphQLSession(session: UpstreamSession) {
+export function toGraphQLSession(session: WireSession) {
   return {
     id: session.id,
     teamId: session.team_id,

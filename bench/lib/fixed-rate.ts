@@ -11,7 +11,7 @@ import { requestHeaders } from './requests.js';
 import type { Workload } from './workloads.js';
 
 /** Built by the runner's build step (bench/tsconfig.build.json), like the upstream. */
-const PACER_SCRIPT = fileURLToPath(new URL('../dist/fixed-rate-pacer.js', import.meta.url));
+const PACER_SCRIPT = fileURLToPath(new URL('../dist/bench/fixed-rate-pacer.js', import.meta.url));
 
 export interface FixedRateSettings extends LoadSettings {
   /** Requests per second, evenly spaced; `connections` only bounds how many may be in flight. */

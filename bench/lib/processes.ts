@@ -3,8 +3,9 @@
  * announce their URL, and always ended — on success, on failure and on Ctrl-C — so that no run
  * leaves a server behind.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { startListening } from '../../scripts/gateway-process.js';
 
 /** Targets get CPU 0; the upstream, the runner and its load generator share CPU 1. */
 export const TARGET_CPU = 0;
@@ -19,8 +20,6 @@ export interface Service {
   /** The last lines it printed, for error messages. */
   output(): string;
 }
-
-const children = new Set<ChildProcess>();
 
 const exists = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -48,15 +47,6 @@ export function pinRunner(): { pinned: boolean; reason: string } {
   };
 }
 
-/** Keeps the last `max` characters of a stream, enough to explain a crash. */
-function tail(max = 4000) {
-  let text = '';
-  return {
-    push: (chunk: Buffer) => (text = (text + chunk.toString()).slice(-max)),
-    text: () => text,
-  };
-}
-
 export interface StartOptions {
   readonly name: string;
   /** Node arguments: a script and its flags. */
@@ -69,80 +59,35 @@ export interface StartOptions {
 
 /**
  * Starts `node ...args`, under `taskset -c cpu` when asked, and waits for its
- * `"event":"listening"` line.
+ * `"event":"listening"` line (scripts/gateway-process.ts, as every gateway start).
  */
 export async function startService(options: StartOptions): Promise<Service> {
   // Each prefix execs the next program, so the pid is node's own and /proc reads the target.
-  const [command = process.execPath, ...args] = [
-    ...DEATH_SIGNAL_PREFIX,
-    ...(options.cpu === undefined ? [] : ['taskset', '-c', String(options.cpu)]),
-    process.execPath,
-    ...options.args,
-  ];
-  const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-    children.delete(child);
+  const service = await startListening({
+    name: options.name,
+    command: [
+      ...DEATH_SIGNAL_PREFIX,
+      ...(options.cpu === undefined ? [] : ['taskset', '-c', String(options.cpu)]),
+      process.execPath,
+      ...options.args,
+    ] as [string, ...string[]],
+    env: options.env,
+    // Enough to explain a crash; the rest is drained and dropped.
+    keepChars: 4000,
+    timeoutMs: options.timeoutMs ?? 20_000,
   });
-  const stdout = tail();
-  const stderr = tail();
-  // Always drained: a child blocked on a full stdout pipe would be measured as slow.
-  child.stdout?.on('data', stdout.push);
-  child.stderr?.on('data', stderr.push);
-  const output = () => `--- stdout ---\n${stdout.text()}\n--- stderr ---\n${stderr.text()}`;
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timeoutMs = options.timeoutMs ?? 20_000;
-    const timer = setTimeout(
-      () => reject(new Error(`${options.name} did not report listening within ${timeoutMs} ms\n${output()}`)),
-      timeoutMs,
-    );
-    const onData = () => {
-      const match = /"event":"listening".*?"url":"([^"]+)"|"url":"([^"]+)".*?"event":"listening"/.exec(
-        stdout.text(),
-      );
-      const found = match?.[1] ?? match?.[2];
-      if (found) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve(found);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${options.name} exited (${signal ?? code}) before listening\n${output()}`));
-    });
-  });
-  if (child.pid === undefined) throw new Error(`${options.name} has no pid`);
-  return { name: options.name, pid: child.pid, url, exited: () => exited, output };
+  return {
+    name: service.name,
+    pid: service.pid,
+    url: service.url.href,
+    exited: service.exited,
+    output: service.output,
+  };
 }
 
-/** SIGTERM every child, then SIGKILL whichever has not exited after `graceMs`. */
-export async function stopAll(graceMs = 3000): Promise<void> {
-  const running = [...children];
-  await Promise.all(
-    running.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-/** Last resort when the runner exits abruptly: synchronous, so it runs in an 'exit' handler. */
-export function killAllNow(): void {
-  for (const child of children) child.kill('SIGKILL');
-}
+// `stopAll()` SIGTERMs every child, then SIGKILLs whichever has not exited after `graceMs`;
+// `killAllNow()` is the last resort when the runner exits abruptly (synchronous, for 'exit').
+export { killAllNow, stopAll } from '../../scripts/gateway-process.js';
 
 /** Runs a build step on the runner's CPU; throws with its output when it fails. */
 export function runStep(label: string, command: string, args: readonly string[], cwd: string): void {

@@ -2,6 +2,7 @@
  * The requests the benchmark sends, and how to tell a right answer from a wrong one. The same
  * check serves the verification before timing and the spot checks during load.
  */
+import { AGENTS_PATHS } from '../../src/agentmc-wire.js';
 
 /** Every field of the benchmark query: the whole mapping (ids, enum, 8 timestamps, meta). */
 const SESSION_FIELDS = `id teamId agentId requestedByUserId status claimedAt openedAt closedAt expiresAt
@@ -74,7 +75,7 @@ export function restCall(upstreamBaseUrl: string, limit = BENCH_LIMIT): Workload
   return {
     label: `rest limit=${limit}`,
     method: 'GET',
-    url: `${upstreamBaseUrl}/agents/realtime/sessions/requested?limit=${limit}`,
+    url: `${upstreamBaseUrl}${AGENTS_PATHS.listAgentRealtimeRequestedSessions}?limit=${limit}`,
     check: (answer) => {
       if (!isObject(answer) || !Array.isArray(answer.data)) return 'answer has no data list';
       return answer.data.length === limit ? null : `data has ${answer.data.length} items, expected ${limit}`;

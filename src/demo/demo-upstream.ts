@@ -1,5 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  API_PREFIX,
+  limitOutOfRange,
+  requestedSessionsBody,
+  requestedSessionsLimit,
+  wireError,
+  WIRE_PATHS,
+} from '../agentmc-wire.js';
 import { demoInstructions, sampleSessions } from './sample-sessions.js';
 
 export interface DemoUpstream {
@@ -8,8 +16,7 @@ export interface DemoUpstream {
   close(): Promise<void>;
 }
 
-const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
-const INSTRUCTIONS_PATH = '/api/v1/agents/instructions';
+const ROUTES: readonly string[] = Object.values(WIRE_PATHS);
 
 /**
  * A stand-in for the AgentMC API so `npm start` works with no configuration. It accepts any
@@ -18,35 +25,22 @@ const INSTRUCTIONS_PATH = '/api/v1/agents/instructions';
 export async function startDemoUpstream(): Promise<DemoUpstream> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://demo.invalid');
-    const send = (status: number, body: unknown) => {
+    const send = ({ status, body }: { status: number; body: unknown }) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.method !== 'GET' || ![SESSIONS_PATH, INSTRUCTIONS_PATH].includes(url.pathname)) {
-      return send(404, { error: { code: 'not_found', message: 'Not found.' } });
-    }
-    if (!request.headers['x-api-key']) {
-      return send(401, { error: { code: 'unauthenticated', message: 'Missing API key.' } });
-    }
-    if (url.pathname === INSTRUCTIONS_PATH) {
-      return send(200, demoInstructions());
-    }
-    const limit = Number(url.searchParams.get('limit') ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return send(422, {
-        error: {
-          code: 'validation.failed',
-          message: 'Validation failed.',
-          details: { fields: { limit: ['The limit must be between 1 and 100.'] } },
-        },
-      });
-    }
-    send(200, { data: sampleSessions().slice(0, limit) });
+    if (request.method !== 'GET' || !ROUTES.includes(url.pathname)) return send(wireError('notFound'));
+    if (!request.headers['x-api-key']) return send(wireError('unauthenticated', 'Missing API key.'));
+    if (url.pathname === WIRE_PATHS.getAgentInstructions)
+      return send({ status: 200, body: demoInstructions() });
+    const limit = requestedSessionsLimit(url.searchParams.get('limit'));
+    if (limit === null) return send(limitOutOfRange());
+    send({ status: 200, body: requestedSessionsBody(sampleSessions().slice(0, limit)) });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: new URL(`http://127.0.0.1:${port}/api/v1`),
+    url: new URL(`http://127.0.0.1:${port}${API_PREFIX}`),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

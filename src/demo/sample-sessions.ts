@@ -1,26 +1,30 @@
+import {
+  wireInstructions,
+  wireSession,
+  wireSocket,
+  type WireInstructions,
+  type WireSession,
+} from '../agentmc-wire.js';
+
 const DEMO_AGENT_ID = 42;
 
 /**
  * Realistic sample data in the AgentMC wire format (snake_case), for the demo upstream only:
  * every status, null timestamps and users, meta objects and one socket block.
  */
-export function sampleSessions(now = Date.now()): Record<string, unknown>[] {
+export function sampleSessions(now = Date.now()): WireSession[] {
   const at = (minutesFromNow: number) => new Date(now + minutesFromNow * 60_000).toISOString();
-  const base = { team_id: 7, agent_id: DEMO_AGENT_ID };
+  const demo = (fields: Partial<WireSession>) =>
+    wireSession({ team_id: 7, agent_id: DEMO_AGENT_ID, ...fields });
   return [
-    {
-      ...base,
+    demo({
       id: 1001,
       requested_by_user_id: 311,
       status: 'requested',
-      claimed_at: null,
-      opened_at: null,
-      closed_at: null,
       expires_at: at(10),
       last_browser_heartbeat_at: at(-0.2),
-      last_agent_heartbeat_at: null,
       meta: { page: '/dashboard', locale: 'en-GB' },
-      socket: {
+      socket: wireSocket(1001, {
         connection: {
           driver: 'reverb',
           key: 'demo-app-key',
@@ -30,115 +34,81 @@ export function sampleSessions(now = Date.now()): Record<string, unknown>[] {
           scheme: 'https',
           path: '/app',
         },
-        channel: 'private-realtime-session.1001',
-        event: 'realtime.signal',
-        auth_endpoint: 'https://agentmc.example/broadcasting/auth',
-      },
+      }),
       created_at: at(-1),
       updated_at: at(-0.2),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 1002,
-      requested_by_user_id: null,
       status: 'requested',
-      claimed_at: null,
-      opened_at: null,
-      closed_at: null,
       expires_at: at(9),
-      last_browser_heartbeat_at: null,
-      last_agent_heartbeat_at: null,
-      meta: null,
       created_at: at(-2),
       updated_at: at(-2),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 998,
       requested_by_user_id: 311,
       status: 'claimed',
       claimed_at: at(-3),
-      opened_at: null,
-      closed_at: null,
       expires_at: at(7),
       last_browser_heartbeat_at: at(-0.5),
       last_agent_heartbeat_at: at(-0.4),
       meta: { page: '/tickets/5512' },
       created_at: at(-4),
       updated_at: at(-3),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 990,
       requested_by_user_id: 204,
       status: 'active',
       claimed_at: at(-12),
       opened_at: at(-11),
-      closed_at: null,
-      expires_at: null,
       last_browser_heartbeat_at: at(-0.1),
       last_agent_heartbeat_at: at(-0.1),
       meta: { page: '/reports', shared_screen: true },
       created_at: at(-13),
       updated_at: at(-0.1),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 975,
       requested_by_user_id: 204,
       status: 'closed',
       claimed_at: at(-60),
       opened_at: at(-59),
       closed_at: at(-30),
-      expires_at: null,
       last_browser_heartbeat_at: at(-30),
       last_agent_heartbeat_at: at(-30),
       meta: {},
       created_at: at(-61),
       updated_at: at(-30),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 961,
       requested_by_user_id: 311,
       status: 'failed',
       claimed_at: at(-90),
-      opened_at: null,
       closed_at: at(-89),
-      expires_at: null,
       last_browser_heartbeat_at: at(-90),
-      last_agent_heartbeat_at: null,
       meta: { failure: 'agent_unreachable' },
       created_at: at(-91),
       updated_at: at(-89),
-    },
-    {
-      ...base,
+    }),
+    demo({
       id: 950,
       requested_by_user_id: 118,
       status: 'expired',
-      claimed_at: null,
-      opened_at: null,
-      closed_at: null,
       expires_at: at(-110),
       last_browser_heartbeat_at: at(-118),
-      last_agent_heartbeat_at: null,
-      meta: null,
       created_at: at(-120),
       updated_at: at(-110),
-    },
+    }),
   ];
 }
 
-/** `GET /agents/instructions` for the demo agent: its identity and a one-file bundle. */
-export function demoInstructions(): Record<string, unknown> {
-  return {
-    ok: true,
-    changed: true,
+/** `GET /agents/instructions` for the demo agent: its identity and an empty bundle. */
+export function demoInstructions(): WireInstructions {
+  return wireInstructions(DEMO_AGENT_ID, {
     bundle_version: 'bundle_demo',
     generated_at: new Date().toISOString(),
-    defaults: { heartbeat_interval_seconds: 300 },
-    agent: { id: DEMO_AGENT_ID },
-    files: [],
-  };
+  });
 }

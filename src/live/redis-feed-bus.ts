@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RealtimeSession } from '../upstream/payloads.js';
-import type { BusMessage, FeedBus, FeedLink, FeedSnapshot } from './requested-sessions-feed.js';
+import type { RealtimeSession } from '../upstream/models.js';
+import type { FeedBus, FeedLink } from './feed-bus.js';
+import type { BusMessage, FeedSnapshot } from './feed-events.js';
 
 /*
  * Shares live pollers across gateway replicas through Redis (REDIS_URL). Per feed, i.e. per

@@ -15,15 +15,25 @@ export function requestIdOf(request: Request): string | undefined {
 }
 
 /**
- * Gives every request an id: the client's `X-Request-Id` when it sent a usable one, else a new
- * UUID. It is returned in the response header, sent upstream and written in the logs, so one
- * request can be followed from the browser to AgentMC.
+ * Gives `request` its id: the client's `X-Request-Id` when it sent a usable one, else a new
+ * UUID. The one way ids are given, to HTTP requests (`useRequestId`) and to each operation over
+ * WebSocket alike.
+ */
+export function assignRequestId(request: Request): string {
+  const sent = request.headers.get(REQUEST_ID_HEADER);
+  const id = sent !== null && ACCEPTABLE_ID.test(sent) ? sent : randomUUID();
+  idByRequest.set(request, id);
+  return id;
+}
+
+/**
+ * Gives every HTTP request an id (`assignRequestId`). It is returned in the response header, sent
+ * upstream and written in the logs, so one request can be followed from the browser to AgentMC.
  */
 export function useRequestId(): Plugin {
   return {
     onRequest({ request }) {
-      const sent = request.headers.get(REQUEST_ID_HEADER);
-      idByRequest.set(request, sent !== null && ACCEPTABLE_ID.test(sent) ? sent : randomUUID());
+      assignRequestId(request);
     },
     onResponse({ request, response }) {
       const id = idByRequest.get(request);

@@ -1,30 +1,9 @@
-import { requireApiKey } from '../credentials.js';
-import { anotherAgentForbidden, argumentOutOfRange } from '../errors.js';
-import { REQUESTED_SESSIONS_LIMIT } from '../upstream/client.js';
+import { anotherAgentForbidden } from '../errors.js';
 import { builder } from './builder.js';
-import { RealtimeSessionRef } from './realtime-session.js';
+import { checkedLimit, limitArgument, limitRange } from './limit-argument.js';
+import { AgentRef, RealtimeSessionRef, type AuthenticatedAgent } from './refs.js';
 
-/**
- * The agent is whoever the request's key authenticates. Its id is known up front only when
- * it arrives as a federation reference; otherwise it is fetched when asked for.
- */
-export interface AuthenticatedAgent {
-  readonly id?: string;
-}
 const authenticatedAgent: AuthenticatedAgent = Object.freeze({});
-
-const { min, max, default: defaultLimit } = REQUESTED_SESSIONS_LIMIT;
-
-/** `limit` as the API allows it: null means the default; outside the range is BAD_USER_INPUT. */
-export function checkedLimit(limit: number | null | undefined): number {
-  const value = limit ?? defaultLimit;
-  if (value < min || value > max) throw argumentOutOfRange('limit', value, min, max);
-  return value;
-}
-
-export const limitDescription = `Maximum number of sessions to return, ${min} to ${max}. Null means the default, ${defaultLimit}.`;
-
-export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent');
 
 AgentRef.implement({
   description: 'An AgentMC automation agent, as authenticated by the API key of the request.',
@@ -42,18 +21,13 @@ AgentRef.implement({
         '(`GET /agents/realtime/sessions/requested`).',
         '',
         'Errors (`extensions.code`): UNAUTHENTICATED (no, malformed or rejected key),',
-        `FORBIDDEN, NOT_FOUND, CONFLICT, BAD_USER_INPUT (limit outside ${min}..${max}, or`,
+        `FORBIDDEN, NOT_FOUND, CONFLICT, BAD_USER_INPUT (limit outside ${limitRange}, or`,
         'rejected by the API, with `fields`), RATE_LIMITED (with `retryAfter` seconds),',
         'UPSTREAM_REJECTED (another 4xx), UPSTREAM_UNAVAILABLE (5xx or unreachable),',
         'UPSTREAM_TIMEOUT, UPSTREAM_BAD_RESPONSE. When the API answered, `extensions.upstream`',
         'holds its `status`, `code`, `message` and `requestId`.',
       ].join('\n'),
-      args: {
-        limit: t.arg.int({
-          defaultValue: defaultLimit,
-          description: limitDescription,
-        }),
-      },
+      args: { limit: t.arg.int(limitArgument) },
       resolve: (_agent, args, context) => context.loaders.requestedSessions.load(checkedLimit(args.limit)),
     }),
   }),
@@ -66,7 +40,7 @@ builder.queryField('agent', (t) =>
     description:
       'The agent that the API key of this request authenticates (header `X-Api-Key`, or `Authorization: Bearer <key>`). Null with an UNAUTHENTICATED error when no valid key is sent.',
     resolve: (_root, _args, context) => {
-      requireApiKey(context.credential);
+      context.credential.caller();
       return authenticatedAgent;
     },
   }),
@@ -76,7 +50,7 @@ builder.asEntity(AgentRef, {
   key: builder.selection<{ id: string }>('id'),
   // Another subgraph may name any agent id; only the key's own agent is ever served.
   resolveReference: async (reference, context) => {
-    requireApiKey(context.credential);
+    context.credential.caller();
     const self = await context.loaders.agentIdentity();
     if (String(self.id) !== reference.id) throw anotherAgentForbidden();
     return { id: reference.id };

@@ -3,7 +3,7 @@ import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.js';
-import type { UtcTimestamp } from '../upstream/payloads.js';
+import type { UtcTimestamp } from '../upstream/models.js';
 
 /**
  * The one SchemaBuilder: context type, scalars and plugins (federation needs the directives

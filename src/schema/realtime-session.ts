@@ -1,12 +1,6 @@
-import type {
-  RealtimeSession,
-  RealtimeSocket,
-  RealtimeSocketConnection,
-  SessionStatus,
-} from '../upstream/payloads.js';
-import { requireApiKey } from '../credentials.js';
-import { AgentRef } from './agent.js';
+import type { RealtimeSocket, RealtimeSocketConnection, SessionStatus } from '../upstream/models.js';
 import { builder } from './builder.js';
+import { AgentRef, RealtimeSessionRef } from './refs.js';
 import { TeamRef } from './team.js';
 import { UserRef } from './user.js';
 
@@ -72,8 +66,6 @@ type TimestampField =
   | 'lastAgentHeartbeatAt'
   | 'createdAt'
   | 'updatedAt';
-
-export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSession');
 
 RealtimeSessionRef.implement({
   description: 'A realtime session between a browser user and an agent.',
@@ -144,7 +136,7 @@ RealtimeSessionRef.implement({
 builder.asEntity(RealtimeSessionRef, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: (reference, context) => {
-    requireApiKey(context.credential);
+    context.credential.caller();
     return context.loaders.sessionById.load(reference.id);
   },
 });

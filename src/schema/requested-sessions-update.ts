@@ -1,8 +1,7 @@
-import { requireApiKey } from '../credentials.js';
-import type { FeedEvent, SessionsUpdate } from '../live/requested-sessions-feed.js';
-import { checkedLimit, limitDescription } from './agent.js';
+import type { FeedEvent, SessionsUpdate } from '../live/feed-events.js';
 import { builder } from './builder.js';
-import { RealtimeSessionRef } from './realtime-session.js';
+import { checkedLimit, limitArgument } from './limit-argument.js';
+import { RealtimeSessionRef } from './refs.js';
 
 export const RequestedSessionsUpdateRef = builder
   .objectRef<SessionsUpdate>('RequestedSessionsUpdate')
@@ -47,12 +46,9 @@ builder.subscriptionField('requestedSessionsChanged', (t) =>
       'with `errors` (the codes of `requestedSessions`) and the stream goes on; UNAUTHENTICATED or',
       'FORBIDDEN end it. TOO_MANY_SUBSCRIPTIONS refuses a subscription past the limits.',
     ].join('\n'),
-    args: { limit: t.arg.int({ defaultValue: 20, description: limitDescription }) },
+    args: { limit: t.arg.int(limitArgument) },
     subscribe: (_root, args, context) =>
-      context.feeds.subscribe(
-        { apiKey: requireApiKey(context.credential), requestId: context.requestId },
-        checkedLimit(args.limit),
-      ),
+      context.feeds.subscribe(context.credential.caller(), checkedLimit(args.limit)),
     resolve: (event: FeedEvent) => {
       if (event.kind === 'error') throw event.error;
       return event;

@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
-import { requireApiKey, type Credential } from '../credentials.js';
-import { REQUESTED_SESSIONS_LIMIT, type AgentMcClient, type UpstreamCaller } from './client.js';
-import type { AgentIdentity, RealtimeSession } from './payloads.js';
+import { REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
+import type { CallerSource } from '../caller.js';
+import type { AgentMcClient } from './client.js';
+import type { AgentIdentity, RealtimeSession } from './models.js';
+import { ROUTES } from './routes.js';
 
-/** The loaders of one GraphQL request, bound to its credential; never shared between requests. */
+/** The loaders of one GraphQL request, bound to its caller; never shared between requests. */
 export interface Loaders {
   /** Requested sessions by `limit`: identical fields (aliases, fragments) share one call. */
   readonly requestedSessions: DataLoader<number, RealtimeSession[]>;
@@ -15,13 +17,6 @@ export interface Loaders {
   readonly sessionById: DataLoader<string, RealtimeSession | null>;
   /** The authenticated agent, fetched on first use and at most once per request. */
   agentIdentity(): Promise<AgentIdentity>;
-}
-
-/** What the loaders need to know of their GraphQL request. */
-export interface LoaderRequest {
-  /** Read only by a call still waiting after a grace period (see `InflightShare`). */
-  signal: () => AbortSignal | undefined;
-  id: string | undefined;
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
@@ -36,16 +31,14 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  */
 class RequestLoaders implements Loaders {
   readonly #client: AgentMcClient;
-  readonly #credential: Credential;
-  readonly #request: LoaderRequest;
+  readonly #credential: CallerSource;
   #requestedSessions: DataLoader<number, RealtimeSession[]> | undefined;
   #sessionById: DataLoader<string, RealtimeSession | null> | undefined;
   #identity: Promise<AgentIdentity> | undefined;
 
-  constructor(client: AgentMcClient, credential: Credential, request: LoaderRequest) {
+  constructor(client: AgentMcClient, credential: CallerSource) {
     this.#client = client;
     this.#credential = credential;
-    this.#request = request;
   }
 
   get requestedSessions(): DataLoader<number, RealtimeSession[]> {
@@ -54,7 +47,11 @@ class RequestLoaders implements Loaders {
       Promise.all(
         limits.map(async (limit) => {
           try {
-            return await this.#client.listRequestedSessions(this.#caller(), limit);
+            return await this.#client.call(
+              this.#credential.caller(),
+              ROUTES.listAgentRealtimeRequestedSessions,
+              { limit },
+            );
           } catch (error) {
             return asError(error);
           }
@@ -76,22 +73,12 @@ class RequestLoaders implements Loaders {
   }
 
   agentIdentity(): Promise<AgentIdentity> {
-    return (this.#identity ??= Promise.resolve().then(() => this.#client.getAgentIdentity(this.#caller())));
-  }
-
-  #caller(): UpstreamCaller {
-    return {
-      apiKey: requireApiKey(this.#credential),
-      signal: this.#request.signal,
-      requestId: this.#request.id,
-    };
+    return (this.#identity ??= Promise.resolve().then(() =>
+      this.#client.call(this.#credential.caller(), ROUTES.getAgentInstructions, undefined),
+    ));
   }
 }
 
-export function createLoaders(
-  client: AgentMcClient,
-  credential: Credential,
-  request: LoaderRequest,
-): Loaders {
-  return new RequestLoaders(client, credential, request);
+export function createLoaders(client: AgentMcClient, credential: CallerSource): Loaders {
+  return new RequestLoaders(client, credential);
 }

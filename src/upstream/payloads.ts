@@ -1,25 +1,33 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { SESSION_STATUSES } from '../agentmc-wire.js';
+import type {
+  AgentIdentity,
+  KnownSessionStatus,
+  RealtimeSession,
+  RealtimeSocketConnection,
+  UtcTimestamp,
+} from './models.js';
+
+// What the validators produce, importable from here too (tests name `RealtimeSession` so).
+export type {
+  AgentIdentity,
+  KnownSessionStatus,
+  RealtimeSession,
+  RealtimeSocket,
+  RealtimeSocketConnection,
+  SessionStatus,
+  UtcTimestamp,
+} from './models.js';
 
 /*
  * Validators for what the AgentMC API sends, written from its OpenAPI document
- * (`AgentRealtimeRequestedSessionsResponse`, `AgentRealtimeSession`, `ApiError`), and the
- * camelCase types they produce. Unknown fields are dropped; documented nulls stay null.
+ * (`AgentRealtimeRequestedSessionsResponse`, `AgentRealtimeSession`, `AgentInstructionsResponse`),
+ * turning them into the camelCase types of `models.ts`. Unknown fields are dropped; documented
+ * nulls stay null.
+ * Error bodies (`ApiError`) are read, and screened, by `error-envelope.ts`.
  */
 
-/** The lifecycle statuses the API documents, in its own spelling. */
-export const KNOWN_SESSION_STATUSES = [
-  'requested',
-  'claimed',
-  'active',
-  'closed',
-  'failed',
-  'expired',
-] as const;
-export type KnownSessionStatus = (typeof KNOWN_SESSION_STATUSES)[number];
-/** A status the API added after this gateway was built; surfaced as UNKNOWN, never an error. */
-export type SessionStatus = KnownSessionStatus | 'unknown';
-
-const knownStatuses: ReadonlySet<string> = new Set(KNOWN_SESSION_STATUSES);
+const knownStatuses: ReadonlySet<string> = new Set(SESSION_STATUSES);
 
 /**
  * RFC 3339 `date-time` with real calendar dates (leap years included) and any offset. A
@@ -131,50 +139,6 @@ const isRequestedSessionsPayload = ajv.compile<{ data: SessionPayload[] }>({
   properties: { data: { type: 'array', items: sessionPayloadSchema } },
 });
 
-export interface RealtimeSocketConnection {
-  driver: string;
-  key: string;
-  cluster: string;
-  host: string;
-  port: number;
-  scheme: string;
-  path: string;
-}
-
-export interface RealtimeSocket {
-  connection: RealtimeSocketConnection;
-  channel: string;
-  event: string;
-  authEndpoint: string;
-}
-
-/**
- * An instant as the schema serves it: RFC 3339 in UTC with milliseconds (`2026-02-22T17:21:00.000Z`),
- * what `Date#toISOString` gives. Only `toUtcTimestamp` makes one.
- */
-export type UtcTimestamp = string & { readonly __utcTimestamp: unique symbol };
-
-/** A session as the schema serves it: camelCase, timestamps in UTC, unknown statuses marked. */
-export interface RealtimeSession {
-  id: number;
-  teamId: number;
-  agentId: number;
-  requestedByUserId: number | null;
-  status: SessionStatus;
-  /** The status exactly as sent; differs from `status` only when that is `unknown`. */
-  upstreamStatus: string;
-  claimedAt: UtcTimestamp | null;
-  openedAt: UtcTimestamp | null;
-  closedAt: UtcTimestamp | null;
-  expiresAt: UtcTimestamp | null;
-  lastBrowserHeartbeatAt: UtcTimestamp | null;
-  lastAgentHeartbeatAt: UtcTimestamp | null;
-  meta: Record<string, unknown> | null;
-  socket: RealtimeSocket | null;
-  createdAt: UtcTimestamp | null;
-  updatedAt: UtcTimestamp | null;
-}
-
 /**
  * Normalises a timestamp the validator accepted (RFC 3339, real calendar dates, any offset) once,
  * here, so serving it costs nothing: responses carry twenty sessions of eight timestamps, and
@@ -230,10 +194,6 @@ const isAgentInstructionsPayload = ajv.compile<{ agent: AgentIdentity }>({
   },
 });
 
-export interface AgentIdentity {
-  id: number;
-}
-
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; path: string };
 
 /** Validates a 200 body of `GET /agents/realtime/sessions/requested`. */
@@ -260,86 +220,4 @@ function failurePath(validate: ValidateFunction): string {
   return parts
     .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : `${index === 0 ? '' : '.'}${part}`))
     .join('');
-}
-
-const isErrorEnvelope = ajv.compile<{
-  error: { code: string; message: string; details?: Record<string, unknown> | null };
-}>({
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'object', nullable: true },
-      },
-    },
-  },
-});
-
-const isFieldErrors = ajv.compile<Record<string, string[]>>({
-  type: 'object',
-  additionalProperties: { type: 'array', items: { type: 'string' } },
-});
-
-const isRetryAfterDetail = ajv.compile<number | string>({
-  anyOf: [
-    { type: 'number', minimum: 0 },
-    { type: 'string', pattern: '^\\d+$' },
-  ],
-});
-
-/** What an error envelope (`{ error: { code, message, details } }`) says, made safe to show. */
-export interface ErrorEnvelopeFacts {
-  code?: string;
-  message?: string;
-  fields?: Record<string, string[]>;
-  retryAfter?: number;
-}
-
-/**
- * Reads the documented error envelope. A body that is not one (HTML from a proxy, an empty
- * body, another JSON shape) gives no facts; the status alone still classifies the error.
- * Every string is screened by `safeUpstreamText`, with the caller's key, which is never echoed.
- */
-export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeFacts {
-  if (!isErrorEnvelope(json)) return {};
-  const { code, message, details } = json.error;
-  const facts: ErrorEnvelopeFacts = {};
-  if (/^[A-Za-z0-9_.:-]{1,64}$/.test(code)) facts.code = code;
-  const safeMessage = safeUpstreamText(message, apiKey);
-  if (safeMessage !== undefined) facts.message = safeMessage;
-
-  const fields = details?.fields;
-  if (isFieldErrors(fields)) {
-    const safeFields: Record<string, string[]> = {};
-    for (const [name, messages] of Object.entries(fields).slice(0, 50)) {
-      if (!/^[A-Za-z0-9_.[\]-]{1,100}$/.test(name)) continue;
-      safeFields[name] = messages
-        .slice(0, 10)
-        .map((text) => safeUpstreamText(text, apiKey))
-        .filter((text): text is string => text !== undefined);
-    }
-    facts.fields = safeFields;
-  }
-  const retryAfter = details?.retry_after;
-  if (isRetryAfterDetail(retryAfter)) facts.retryAfter = Math.ceil(Number(retryAfter));
-  return facts;
-}
-
-/**
- * Text that looks like it leaks internals (stack frames, file paths, SQL, HTML, addresses,
- * error codes of sockets) or the caller's key is withheld rather than relayed.
- */
-const LEAKY_TEXT =
-  /(?:\/[\w.-]+){2,}|[A-Za-z]:\\|\bat \S+ \(|\.(?:php|js|ts|py|rb|java):\d|SQLSTATE|\bselect\b.+\bfrom\b|exception|traceback|<[a-z!/]|\bE[A-Z]{4,}\b|\b\d{1,3}(?:\.\d{1,3}){3}\b|::1\b/i;
-
-export function safeUpstreamText(text: string, apiKey: string): string | undefined {
-  if (text.length === 0 || text.length > 300) return undefined;
-  if (/[\p{Cc}]/u.test(text)) return undefined;
-  if (text.includes(apiKey) || LEAKY_TEXT.test(text)) return undefined;
-  return text;
 }

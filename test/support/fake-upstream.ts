@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { API_PREFIX, wireError, WIRE_PATHS } from '../../src/agentmc-wire.js';
 import { instructionsPayload, sessionsPayload } from './sessions.js';
 
 export interface RecordedRequest {
@@ -27,8 +28,8 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-export const SESSIONS_PATH = '/api/v1/agents/realtime/sessions/requested';
-export const INSTRUCTIONS_PATH = '/api/v1/agents/instructions';
+export const SESSIONS_PATH = WIRE_PATHS.listAgentRealtimeRequestedSessions;
+export const INSTRUCTIONS_PATH = WIRE_PATHS.getAgentInstructions;
 
 /** A real AgentMC stand-in on 127.0.0.1: node:http, port 0, answers scripted per test. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
@@ -57,7 +58,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: new URL(`http://127.0.0.1:${port}/api/v1`),
+    baseUrl: new URL(`http://127.0.0.1:${port}${API_PREFIX}`),
     requests,
     respondWith: (next) => {
       responder = next;
@@ -100,10 +101,12 @@ export const reset: Responder = (response) => {
   response.socket?.destroy();
 };
 
+const notFound = wireError('notFound');
+
 /** Answers by path; any other path is the API's 404 envelope. */
 export function routes(byPath: Record<string, Responder>): Responder {
   return (response, request) =>
-    (byPath[request.path] ?? envelope(404, { code: 'not_found', message: 'Not found.' }))(response, request);
+    (byPath[request.path] ?? json(notFound.status, notFound.body))(response, request);
 }
 
 /** The two endpoints the gateway uses, answering as agent `agentId` with the given sessions. */
@@ -138,5 +141,5 @@ export async function refusingUpstreamUrl(): Promise<URL> {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const { port } = closed.address() as AddressInfo;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  return new URL(`http://127.0.0.1:${port}/api/v1`);
+  return new URL(`http://127.0.0.1:${port}${API_PREFIX}`);
 }

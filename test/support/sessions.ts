@@ -1,9 +1,19 @@
 /*
- * Sessions in the AgentMC wire format, written from the OpenAPI document's
- * `AgentRealtimeSession` schema: snake_case, integer ids, nullable timestamps.
+ * Sessions in the AgentMC wire format, built from the OpenAPI document's `AgentRealtimeSession`
+ * schema (src/agentmc-wire.ts): snake_case, integer ids, nullable timestamps.
  */
+import {
+  requestedSessionsBody,
+  wireInstructions,
+  wireSession,
+  wireSocket,
+  type WireInstructions,
+  type WireSession,
+  type WireSocket,
+} from '../../src/agentmc-wire.js';
 
-export const fullSession = {
+/** Every field set, timestamps in several RFC 3339 spellings, and a socket block. */
+export const fullSession = wireSession({
   id: 501,
   team_id: 12,
   agent_id: 77,
@@ -16,7 +26,7 @@ export const fullSession = {
   last_browser_heartbeat_at: '2026-02-22T17:25:00.123456Z',
   last_agent_heartbeat_at: '2026-02-22T17:25:01Z',
   meta: { page: '/dashboard', nested: { tabs: [1, 2] }, flag: true },
-  socket: {
+  socket: wireSocket(501, {
     connection: {
       driver: 'reverb',
       key: 'app-key',
@@ -26,51 +36,27 @@ export const fullSession = {
       scheme: 'wss',
       path: '/app',
     },
-    channel: 'private-realtime-session.501',
-    event: 'realtime.signal',
-    auth_endpoint: 'https://agentmc.example/broadcasting/auth',
-  },
+  }),
   created_at: '2026-02-22T17:20:00Z',
   updated_at: '2026-02-22T17:25:01Z',
-};
+}) as WireSession & { socket: WireSocket };
 
 /** Every nullable field null, no socket block. */
-export const sparseSession = {
-  id: 502,
-  team_id: 12,
-  agent_id: 77,
-  requested_by_user_id: null,
-  status: 'expired',
-  claimed_at: null,
-  opened_at: null,
-  closed_at: null,
-  expires_at: null,
-  last_browser_heartbeat_at: null,
-  last_agent_heartbeat_at: null,
-  meta: null,
-  created_at: null,
-  updated_at: null,
-};
+export const sparseSession = wireSession({ id: 502, team_id: 12, agent_id: 77, status: 'expired' });
 
-export function session(id: number, status = 'requested'): Record<string, unknown> {
+export function session(id: number, status = 'requested'): WireSession {
   return { ...sparseSession, id, status };
 }
 
-export function sessionsPayload(sessions: Record<string, unknown>[] = [fullSession, sparseSession]): {
-  data: Record<string, unknown>[];
+export function sessionsPayload(sessions: WireSession[] = [fullSession, sparseSession]): {
+  data: WireSession[];
 } {
-  return { data: sessions };
+  return requestedSessionsBody(sessions);
 }
 
 /** `GET /agents/instructions` as documented (`AgentInstructionsResponse`). */
-export function instructionsPayload(agentId: number): Record<string, unknown> {
-  return {
-    ok: true,
-    changed: true,
-    bundle_version: 'bundle_2fa07fcadd6575cc',
-    generated_at: '2026-02-25T14:10:00Z',
-    defaults: { heartbeat_interval_seconds: 300 },
-    agent: { id: agentId },
+export function instructionsPayload(agentId: number): WireInstructions {
+  return wireInstructions(agentId, {
     files: [{ id: 'skill.md', path: '.agentmc/skills/skill.md', content: '# AgentMC\n', sha256: 'f96c95bd' }],
-  };
+  });
 }

@@ -1,0 +1,30 @@
+import type { GatewayError } from '../errors.js';
+import type { RealtimeSession } from '../upstream/models.js';
+
+/* What a feed sends: events to its subscribers, and messages between the replicas that share it. */
+
+export interface SessionsUpdate {
+  kind: 'update';
+  sessions: RealtimeSession[];
+  added: RealtimeSession[];
+  updated: RealtimeSession[];
+  removedIds: number[];
+}
+
+/** A failure to report; `final` ends the stream (a key that is no longer accepted). */
+export interface FeedFailure {
+  kind: 'error';
+  error: GatewayError;
+  final: boolean;
+}
+
+export type FeedEvent = SessionsUpdate | FeedFailure;
+
+/** A feed's list as its poller last saw it; `seq` orders lists across replicas (higher is newer). */
+export interface FeedSnapshot {
+  seq: number;
+  sessions: RealtimeSession[];
+}
+
+/** What a poller tells the other replicas of its feed. */
+export type BusMessage = ({ kind: 'update' } & FeedSnapshot) | FeedFailure;

@@ -1,0 +1,109 @@
+import type { Dispatcher } from 'undici';
+import { badUpstreamResponse, errorFromUpstreamResponse } from '../errors.js';
+import { readErrorEnvelope } from './error-envelope.js';
+import type { ParseResult } from './payloads.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/*
+ * Reading one upstream answer: classified by status first, then its body read through the byte
+ * cap, parsed as JSON only when it says it is JSON, and validated. Every outcome is the value or
+ * one GatewayError; a body that will not be used is always consumed or discarded.
+ */
+
+/**
+ * The value of a 200 answer, or the GatewayError of any other. `apiKey` is the caller's, so that
+ * upstream text echoing it is never relayed; `maxBodyBytes` caps every body, error bodies too.
+ */
+export async function readResponse<T>(
+  { statusCode: status, headers, body }: Dispatcher.ResponseData,
+  apiKey: string,
+  parse: (json: unknown) => ParseResult<T>,
+  maxBodyBytes: number,
+): Promise<T> {
+  const requestId = safeRequestId(headers['x-request-id']);
+
+  if (status >= 400) {
+    const text = await readBody(body, status, maxBodyBytes).catch(() => undefined);
+    const json = text !== undefined && isJson(headers) ? parseJson(text) : undefined;
+    const envelope = readErrorEnvelope(json, apiKey);
+    throw errorFromUpstreamResponse({
+      status,
+      code: envelope.code,
+      message: envelope.message,
+      fields: envelope.fields,
+      requestId,
+      retryAfter: parseRetryAfter(firstHeader(headers['retry-after'])) ?? envelope.retryAfter,
+    });
+  }
+  if (status !== 200) {
+    discard(body);
+    throw badUpstreamResponse(status < 300 ? 'unexpected status' : 'redirect', status, { requestId });
+  }
+  if (!isJson(headers)) {
+    discard(body);
+    throw badUpstreamResponse('unexpected content type', status, { requestId });
+  }
+  const declaredLength = Number(firstHeader(headers['content-length']));
+  if (declaredLength > maxBodyBytes) {
+    body.destroy();
+    throw badUpstreamResponse('body too large', status, { requestId });
+  }
+  // A declared length is already within the cap, and undici holds the body to it: read it in one go.
+  const text = Number.isFinite(declaredLength)
+    ? await body.text()
+    : await readBody(body, status, maxBodyBytes);
+  if (text.length === 0) throw badUpstreamResponse('empty body', status, { requestId });
+  const json = parseJson(text);
+  if (json === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
+  const payload = parse(json);
+  if (!payload.ok) {
+    throw badUpstreamResponse('invalid shape', status, { path: payload.path, requestId });
+  }
+  return payload.value;
+}
+
+/** Frees the connection without reading a body we will not use. */
+export function discard(body: Dispatcher.ResponseData['body']): void {
+  body.dump().catch(() => undefined);
+}
+
+/** Reads the body through a byte cap; a longer body is destroyed, never buffered whole. */
+async function readBody(body: Dispatcher.ResponseData['body'], status: number, cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      throw badUpstreamResponse('body too large', status);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Only a short token: the upstream's request id is the one header we relay besides Retry-After. */
+function safeRequestId(value: string | string[] | undefined): string | undefined {
+  const id = firstHeader(value);
+  return id !== undefined && /^[\w.:-]{1,128}$/.test(id) ? id : undefined;
+}
+
+function isJson(headers: Dispatcher.ResponseData['headers']): boolean {
+  const mediaType = firstHeader(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
+  return (
+    mediaType !== undefined &&
+    (mediaType === 'application/json' || /^application\/[\w.-]+\+json$/.test(mediaType))
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
