@@ -4,13 +4,17 @@
  * so an answer costs little more than a socket write: the ceiling is the targets, not this.
  *
  * Env: PORT (default 0), HOST (default 127.0.0.1). Prints one JSON line with `"event":"listening"`
- * and the base URL (with `/api/v1`). `GET /__stats` returns `{ "requests": n }` and is not counted.
+ * and the base URL (with `/api/v1`). `GET /__stats` returns `{ "requests": n }` and is not counted;
+ * nor is `GET /api/openapi.json`, the published document (its one agents path) a gateway in `auto` reads.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AGENTS_PATHS,
   API_PREFIX,
   limitOutOfRange,
+  OPENAPI_DOCUMENT_PATH,
+  openApiDocument,
   REQUESTED_SESSIONS_LIMIT,
   requestedSessionsBody,
   requestedSessionsLimit,
@@ -33,6 +37,8 @@ const notFound = wireError('notFound', 'No such route.');
 const notFoundBody = json(notFound.body);
 const badLimit = limitOutOfRange();
 const badLimitBody = json(badLimit.body);
+// The agents generation's document, so a gateway left on `AGENTMC_API_GENERATION=auto` picks it.
+const documentBody = json(openApiDocument([AGENTS_PATHS.listAgentRealtimeRequestedSessions]));
 
 let requests = 0;
 
@@ -46,6 +52,8 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   if (path === '/__stats') return send(response, 200, json({ requests }));
+  // Read once by the gateway at start, before any round: not an API call, so not counted either.
+  if (path === OPENAPI_DOCUMENT_PATH) return send(response, 200, documentBody);
   requests += 1;
   if (path !== SESSIONS_PATH || request.method !== 'GET')
     return send(response, notFound.status, notFoundBody);

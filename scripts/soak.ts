@@ -12,7 +12,10 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import {
+  AGENTS_PATHS,
   API_PREFIX,
+  OPENAPI_DOCUMENT_PATH,
+  openApiDocument,
   requestedSessionsBody,
   requestedSessionsLimit,
   wireError,
@@ -48,6 +51,9 @@ const upstream = createServer((request, response: ServerResponse) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   };
+  // The published document lists the agents paths, so the gateway (left on `auto`) speaks them.
+  if (url.pathname === OPENAPI_DOCUMENT_PATH)
+    return send({ status: 200, body: openApiDocument([AGENTS_PATHS.listAgentRealtimeRequestedSessions]) });
   if (key.startsWith('mca_hang_')) return; // never answers: the gateway's deadline must fire
   if (key.startsWith('mca_revoked_')) return send(wireError('unauthenticated', 'Revoked.'));
   const owner = ownerOf(key);

@@ -13,6 +13,8 @@ Options (each overrides the environment variable named beside it):
   --port <number>        port to listen on                 PORT (default 4000)
   --host <address>       interface to listen on            HOST (default 127.0.0.1)
   --upstream <url>       AgentMC base URL, with /api/v1    AGENTMC_API_URL (default: embedded demo)
+  --api-generation <g>   auto, hosts or agents             AGENTMC_API_GENERATION (default auto:
+                         read from the server's /api/openapi.json)
   --log-level <level>    debug, info, warn, error, silent  LOG_LEVEL (default info)
   -h, --help             print this help
   -v, --version          print the version
@@ -24,6 +26,7 @@ const flagToVariable = {
   port: 'PORT',
   host: 'HOST',
   upstream: 'AGENTMC_API_URL',
+  'api-generation': 'AGENTMC_API_GENERATION',
   'log-level': 'LOG_LEVEL',
 } as const;
 
@@ -34,6 +37,7 @@ try {
       port: { type: 'string' },
       host: { type: 'string' },
       upstream: { type: 'string' },
+      'api-generation': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -9,7 +9,7 @@ import {
   trustedDocumentsFile,
   wholeNumber,
 } from './environment-values.js';
-import { LOG_LEVELS, type GatewayConfig, type TracingMode } from './settings.js';
+import { API_GENERATION_SETTINGS, LOG_LEVELS, type GatewayConfig, type TracingMode } from './settings.js';
 
 /*
  * Every setting, read from the environment once, validated together and frozen. Each problem
@@ -38,6 +38,10 @@ export const environmentSchema = z
     HOST: z.string().min(1, { error: 'expected a host name or IP address' }).default('127.0.0.1'),
     /** Base URL of the AgentMC API including `/api/v1`; unset starts the embedded demo upstream. */
     AGENTMC_API_URL: apiBaseUrl.optional(),
+    /** @default "auto"; `hosts` or `agents` pins the AgentMC API generation instead of reading the server's document. */
+    AGENTMC_API_GENERATION: z
+      .enum(API_GENERATION_SETTINGS, { error: 'expected auto, hosts or agents' })
+      .default('auto'),
     /** Used only when a caller sends no key: every such caller acts as this agent. */
     AGENTMC_API_KEY: apiKey.optional(),
     /** @default 3000; one deadline for the whole upstream call: connect, headers, body, retries. */
@@ -170,6 +174,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     host: env.HOST,
     upstreamUrl: env.AGENTMC_API_URL === undefined ? undefined : new URL(env.AGENTMC_API_URL),
     fallbackApiKey: env.AGENTMC_API_KEY,
+    apiGeneration: env.AGENTMC_API_GENERATION,
     upstream: {
       timeouts: {
         totalMs: env.UPSTREAM_TIMEOUT_MS,

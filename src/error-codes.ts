@@ -14,6 +14,11 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  /**
+   * The AgentMC API generation the upstream speaks has no such operation (`host` on the agents
+   * generation); another generation's server, or key, would have it.
+   */
+  NOT_OFFERED_BY_UPSTREAM: 'NOT_OFFERED_BY_UPSTREAM',
   /** More live subscriptions than the gateway allows, for this key or in all. */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** The client disconnected before the answer; it cannot see this code. */

@@ -34,6 +34,11 @@ export interface GatewayErrorExtensions {
  */
 export class GatewayError extends GraphQLError {
   declare readonly extensions: GatewayErrorExtensions;
+  /**
+   * A 404 from a path the server has no route for (no API error envelope): a sign that it speaks
+   * another API generation. Internal: not an extension, never shown.
+   */
+  routeMiss = false;
 
   constructor(message: string, extensions: GatewayErrorExtensions, cause?: unknown) {
     super(message, { extensions, originalError: cause instanceof Error ? cause : undefined });
@@ -49,6 +54,8 @@ const codeByStatus: Readonly<Record<number, MessageCode>> = {
   401: ErrorCode.UNAUTHENTICATED,
   403: ErrorCode.FORBIDDEN,
   404: ErrorCode.NOT_FOUND,
+  // Gone: the AgentMC SDK treats it as a 404 that will not come back.
+  410: ErrorCode.NOT_FOUND,
   409: ErrorCode.CONFLICT,
   422: ErrorCode.BAD_USER_INPUT,
   429: ErrorCode.RATE_LIMITED,
@@ -68,6 +75,7 @@ const messageByCode = {
   UPSTREAM_BAD_RESPONSE: 'The AgentMC API sent a response the gateway cannot use.',
   CANCELLED: 'The request was cancelled by the client.',
   TOO_MANY_SUBSCRIPTIONS: 'Too many live subscriptions.',
+  NOT_OFFERED_BY_UPSTREAM: 'The AgentMC API this gateway calls does not offer this.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 /** The codes of the gateway's own errors, each with the first sentence of its messages. */
 type MessageCode = keyof typeof messageByCode;
@@ -216,3 +224,31 @@ export const maskError: MaskError = (error, message) => {
   }
   return maskUnexpectedError(error, message, false);
 };
+
+/** An operation the upstream's API generation lacks (see `routes.ts`). */
+export function notOfferedByUpstream(what: string, generation: string): GatewayError {
+  return new GatewayError(
+    `${messageByCode.NOT_OFFERED_BY_UPSTREAM} ${what} needs the hosts generation of the AgentMC API ` +
+      `(host keys cc_…, /hosts/realtime/…); the upstream speaks the ${generation} generation. ` +
+      'Point the gateway at a hosts-generation server, or set AGENTMC_API_GENERATION if it guessed wrong.',
+    { code: ErrorCode.NOT_OFFERED_BY_UPSTREAM, apiGeneration: generation },
+  );
+}
+
+/** A host key acts for one of its agents: `agent` must name it. */
+export function agentIdRequired(argumentName: string): GatewayError {
+  return new GatewayError(
+    `A host key acts for one of the host's agents: pass the agent id (argument "${argumentName}", ` +
+      'as in agent(id: "42"); the hosts generation of the AgentMC API sends it as X-Agent-Id). ' +
+      'For the whole host, query host.',
+    { code: ErrorCode.BAD_USER_INPUT, argumentName },
+  );
+}
+
+/** Agent ids are integers from 1, as the API documents `X-Agent-Id`. */
+export function malformedAgentId(argumentName: string): GatewayError {
+  return new GatewayError(
+    `Argument "${argumentName}" must be an agent id: a positive integer such as "42".`,
+    { code: ErrorCode.BAD_USER_INPUT, argumentName },
+  );
+}

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
-import { startDemoUpstream, type DemoUpstream } from './demo/demo-upstream.js';
+import { DEMO_HOST_AGENT_IDS, startDemoUpstream, type DemoUpstream } from './demo/demo-upstream.js';
 import { createLogger } from './logger.js';
 import { createGateway, GRAPHQL_PATH } from './server.js';
 import { startTracing, type Tracing } from './tracing.js';
@@ -23,17 +23,26 @@ const tracing: Tracing | undefined =
 let demo: DemoUpstream | undefined;
 let upstreamUrl = config.upstreamUrl;
 if (upstreamUrl === undefined) {
-  demo = await startDemoUpstream();
+  demo = await startDemoUpstream(config.apiGeneration);
   upstreamUrl = demo.url;
-  logger.warn({ event: 'demo_upstream', url: upstreamUrl.href }, 'demo upstream in use: sample data');
+  logger.warn(
+    { event: 'demo_upstream', url: upstreamUrl.href, generation: demo.generation },
+    `demo upstream in use: sample data, ${demo.generation} generation`,
+  );
   // Also in plain words on stderr, where a person starting it by hand will see it.
+  const keys =
+    demo.generation === 'hosts'
+      ? `use any cc_ key and agent(id: ${DEMO_HOST_AGENT_IDS.join('|')}).`
+      : 'any key works.';
   process.stderr.write(
     [
       '',
       '*************************************************************************',
-      '*  AGENTMC_API_URL is not set: serving SAMPLE DATA from the embedded     *',
-      '*  demo upstream. Any key works. Set AGENTMC_API_URL to reach AgentMC    *',
-      '*  (e.g. https://agentmc.ai/api/v1). Refused when NODE_ENV=production.  *',
+      '*  AGENTMC_API_URL is not set: serving SAMPLE DATA from the embedded',
+      `*  demo upstream, which speaks the ${demo.generation} generation of the AgentMC API:`,
+      `*  ${keys}`,
+      '*  Set AGENTMC_API_URL to reach AgentMC (e.g. https://agentmc.ai/api/v1).',
+      '*  Refused when NODE_ENV=production.',
       '*************************************************************************',
       '',
     ].join('\n'),

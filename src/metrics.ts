@@ -87,6 +87,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #apiGeneration = new Gauge({
+    name: 'agentmc_api_generation',
+    help: 'The AgentMC API generation in use (1 for the one series that holds): hosts, agents, or by-key (chosen per key because the server document was not read), and why (source).',
+    labelNames: ['generation', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  /** Exactly one series of the generation gauge is 1: the choice in use now. */
+  setApiGeneration(generation: string, source: string): void {
+    this.#apiGeneration.reset();
+    this.#apiGeneration.labels(generation, source).set(1);
+  }
+
   constructor(circuitState: () => CircuitState) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

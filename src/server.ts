@@ -9,7 +9,6 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { REQUESTED_SESSIONS_LIMIT } from './agentmc-wire.js';
 import type { GatewayConfig } from './settings.js';
 import { createContext, type GatewayContext } from './context.js';
 import { ErrorCode, maskError } from './errors.js';
@@ -29,29 +28,10 @@ import { withRequestBodyLimit } from './request-body-limit.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
+import { graphiqlExample } from './graphiql-example.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
-
-const exampleQuery = /* GraphQL */ `
-  # Realtime sessions that browsers have asked your agent to join.
-  # Put your agent key (mca_…) in the Headers tab below, then press ▶.
-  query RequestedSessions($limit: Int) {
-    agent {
-      requestedSessions(limit: $limit) {
-        id
-        status
-        requestedByUserId
-        expiresAt
-        meta
-        socket {
-          channel
-          event
-        }
-      }
-    }
-  }
-`;
 
 /**
  * graphql-armor throws its refusals by default, which reach clients without a code; reported
@@ -90,8 +70,6 @@ function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
   }) as Plugin;
 }
 
-const exampleVariables = JSON.stringify({ limit: REQUESTED_SESSIONS_LIMIT.default }, null, 2);
-
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
@@ -114,6 +92,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
   const metrics = new GatewayMetrics(() => client.circuitState);
   const client: AgentMcClient = new AgentMcClient({
     baseUrl: upstreamUrl,
+    apiGeneration: config.apiGeneration,
     settings: config.upstream,
     userAgent: USER_AGENT,
     logger,
@@ -129,8 +108,11 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
           lockTtlMs: 2 * config.live.intervalMs + config.upstream.timeouts.totalMs,
           logger,
         });
+  // Never awaited: calls made before the document is read wait for it (within one deadline).
+  void client.detectApiGeneration();
   const feeds = new RequestedSessionsFeeds(client, config.live, logger, feedBus);
   const { limits } = config;
+  const example = graphiqlExample(config.apiGeneration);
   const allowedOrigins = new Set(config.corsOrigins);
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema,
@@ -179,7 +161,10 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
       ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
       ...(config.introspection ? [] : [useIntrospectionRefused()]),
-      useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs)),
+      useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs), () => ({
+        circuit: client.circuitState,
+        apiGeneration: { ...client.apiGeneration, generation: client.apiGeneration.generation ?? null },
+      })),
     ],
     // Served from the gateway itself (Yoga's default loads from a CDN), and loaded only when
     // first asked for: the inlined bundle holds about 33 MB of heap a production server never needs.
@@ -188,15 +173,15 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     graphiql: config.graphiql && {
       title: `${GATEWAY_NAME} GraphiQL`,
       // GraphiQL 5 takes the first tab's variables only from this prop (not in Yoga's types).
-      ...({ initialVariables: exampleVariables } as object),
+      ...({ initialVariables: example.variables } as object),
       defaultTabs: [
         {
-          query: exampleQuery,
-          variables: exampleVariables,
-          headers: JSON.stringify({ 'X-Api-Key': 'mca_your_agent_key' }, null, 2),
+          query: example.query,
+          variables: example.variables,
+          headers: example.headers,
         },
       ],
-      headers: JSON.stringify({ 'X-Api-Key': 'mca_your_agent_key' }, null, 2),
+      headers: example.headers,
       defaultEditorToolsVisibility: 'headers',
     },
   });

@@ -6,6 +6,9 @@
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type TracingMode = 'otlp' | 'console' | 'off';
+/** Which AgentMC API generation to speak; `auto` reads the server's published document. */
+export const API_GENERATION_SETTINGS = ['auto', 'hosts', 'agents'] as const;
+export type ApiGenerationSetting = (typeof API_GENERATION_SETTINGS)[number];
 
 export interface UpstreamSettings {
   readonly timeouts: Readonly<{ totalMs: number; connectMs: number; headersMs: number; bodyMs: number }>;
@@ -43,6 +46,7 @@ export interface GatewayConfig {
   /** Undefined means: start the embedded demo upstream. */
   readonly upstreamUrl: URL | undefined;
   readonly fallbackApiKey: string | undefined;
+  readonly apiGeneration: ApiGenerationSetting;
   readonly upstream: UpstreamSettings;
   readonly limits: RequestLimits;
   readonly live: LiveSettings;

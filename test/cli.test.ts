@@ -1,3 +1,4 @@
+import { SESSIONS_PATH } from './support/fake-upstream.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +28,17 @@ describe('the agentmc-graphql command', () => {
     const { code, stdout } = await cli('--help');
 
     expect(code).toBe(0);
-    for (const text of ['--port', 'PORT', '--host', 'HOST', '--upstream', 'AGENTMC_API_URL', '--log-level']) {
+    for (const text of [
+      '--port',
+      'PORT',
+      '--host',
+      'HOST',
+      '--upstream',
+      'AGENTMC_API_URL',
+      '--api-generation',
+      'AGENTMC_API_GENERATION',
+      '--log-level',
+    ]) {
       expect(stdout).toContain(text);
     }
   });
@@ -56,13 +67,14 @@ describe('the agentmc-graphql command', () => {
   describe('serving', () => {
     const harness = useGateway();
 
-    it('--port and --upstream start the gateway against that upstream, over the variables', async () => {
+    it('--port, --upstream and --api-generation start the gateway against that upstream, over the variables', async () => {
       const gateway = await startGateway({
         from: 'src',
         entry: 'cli',
-        args: ['--port', '0', '--upstream', harness.upstream.baseUrl.href],
-        // What the flags replace: a port that is not one and an upstream that refuses connections.
-        env: { PORT: 'http', AGENTMC_API_URL: 'http://127.0.0.1:1/api/v1' },
+        args: ['--port', '0', '--upstream', harness.upstream.baseUrl.href, '--api-generation', 'agents'],
+        // What the flags replace: a port that is not one, an upstream that refuses connections, and
+        // the other generation (whose routes this upstream does not serve).
+        env: { PORT: 'http', AGENTMC_API_URL: 'http://127.0.0.1:1/api/v1', AGENTMC_API_GENERATION: 'hosts' },
       });
       try {
         const { url } = gateway;
@@ -74,7 +86,10 @@ describe('the agentmc-graphql command', () => {
         });
 
         expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-        expect(harness.upstream.requests.map((request) => request.headers['x-api-key'])).toEqual(['mca_cli']);
+        // A configured generation: no document is read, the agents route is called with the key.
+        expect(
+          harness.upstream.requests.map((request) => [request.path, request.headers['x-api-key']]),
+        ).toEqual([[SESSIONS_PATH, 'mca_cli']]);
       } finally {
         await gateway.stop();
       }

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
-
-function problemsOf(environment: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../src/config.js';
+import { problemsOf } from './support/config-problems.js';
 
 describe('loadConfig', () => {
   it('has defaults that need nothing set', () => {
@@ -22,6 +13,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       upstreamUrl: undefined,
       fallbackApiKey: undefined,
+      apiGeneration: 'auto',
       upstream: {
         timeouts: { totalMs: 3000, connectMs: 1000, headersMs: 3000, bodyMs: 3000 },
         maxBodyBytes: 1_048_576,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { json } from './support/fake-upstream.js';
 import { useGateway } from './support/harness.js';
-import { sessionsPayload } from './support/sessions.js';
 
 const headers = { 'x-api-key': 'mca_dedup_tests' };
 

@@ -199,9 +199,7 @@ describe('GraphiQL in Chromium', { timeout: SLOW }, () => {
       .locator('a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
       .first()
       .click();
-    await expect
-      .poll(() => docs.innerText(), { timeout: SLOW })
-      .toContain('The agent that the API key of this request authenticates');
+    await expect.poll(() => docs.innerText(), { timeout: SLOW }).toContain('The agent this request acts as');
     await docs.locator('a.graphiql-doc-explorer-field-name', { hasText: /^agent$/ }).click();
     await docs
       .locator('a.graphiql-doc-explorer-type-name', { hasText: /^Agent$/ })

@@ -289,7 +289,7 @@ describe.skipIf(testRedis.skip !== undefined)(NAME, () => {
     expect(ids(secondOnB.events[0])).toEqual(['200']);
     expect(ids(secondOnA.events[0])).toEqual(['200']);
     // Each replica polls the key it subscribed first: two locks, held by two replicas.
-    const lockOf = (key: string) => redis.get(`agentmc-gateway:live:{${credentialDigest(key)}:5}:lock`);
+    const lockOf = (key: string) => redis.get(`agentmc-gateway:live:{${credentialDigest(key)}:*:5}:lock`);
     const [firstLock, secondLock] = await Promise.all([lockOf(first), lockOf(second)]);
     expect(firstLock).toMatch(/^[0-9a-f-]{36}$/);
     expect(secondLock).toMatch(/^[0-9a-f-]{36}$/);

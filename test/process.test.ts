@@ -10,6 +10,36 @@ import { json, startFakeUpstream, type FakeUpstream } from './support/fake-upstr
 import { sessionsPayload } from './support/sessions.js';
 
 const QUERY = '{ agent { requestedSessions(limit: 50) { id status } } }';
+const HOSTS_QUERY = /* GraphQL */ `
+  {
+    host {
+      requestedSessions(limit: 50) {
+        id
+        status
+        agent {
+          id
+        }
+      }
+    }
+    agent(id: "43") {
+      id
+      requestedSessions {
+        id
+        agent {
+          id
+        }
+      }
+    }
+  }
+`;
+
+interface HostsAnswer {
+  data?: {
+    host: { requestedSessions: { id: string; status: string; agent: { id: string } }[] } | null;
+    agent: { id: string; requestedSessions: { id: string; agent: { id: string } }[] } | null;
+  };
+  errors?: { path?: string[]; extensions: { code: string } }[];
+}
 
 afterEach(() => killAllNow());
 
@@ -29,41 +59,73 @@ async function groupGone(gateway: RunningProcess): Promise<boolean> {
 const start = (env: Record<string, string>, options: GatewayOptions = {}) =>
   startGateway({ from: 'src', env, ...options });
 
-async function post(url: URL, headers: Record<string, string> = { 'x-api-key': 'mca_any' }) {
+async function post<T = { data?: { agent: { requestedSessions: { id: string; status: string }[] } } }>(
+  url: URL,
+  headers: Record<string, string> = { 'x-api-key': 'mca_any' },
+  query = QUERY,
+): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: QUERY }),
+    body: JSON.stringify({ query }),
   });
-  return (await response.json()) as {
-    data?: { agent: { requestedSessions: { id: string; status: string }[] } };
-  };
+  return (await response.json()) as T;
 }
 
 describe('npm start without AGENTMC_API_URL', () => {
-  it('serves the embedded demo upstream, with every status, and says so loudly', async () => {
+  it('serves the embedded hosts-generation demo (auto detects it), with every status, and says so loudly', async () => {
     // `npm start` itself, compiled (dist/ is built by `npm ci`'s prepare), in a group of its own.
     const gateway = await start({}, { via: 'npm' });
     const { url } = gateway;
 
-    const body = await post(url);
+    const body = await post<HostsAnswer>(url, { 'x-api-key': 'cc_demo' }, HOSTS_QUERY);
 
-    const statuses = new Set(body.data?.agent.requestedSessions.map((s) => s.status));
-    expect(statuses).toEqual(new Set(['REQUESTED', 'CLAIMED', 'ACTIVE', 'CLOSED', 'FAILED', 'EXPIRED']));
+    expect(body.errors).toBeUndefined();
+    const hostWide = body.data?.host?.requestedSessions ?? [];
+    expect(new Set(hostWide.map((s) => s.status))).toEqual(
+      new Set(['REQUESTED', 'CLAIMED', 'ACTIVE', 'CLOSED', 'FAILED', 'EXPIRED']),
+    );
+    expect(new Set(hostWide.map((s) => s.agent.id))).toEqual(new Set(['42', '43', '44']));
+    // One agent's list holds that agent's sessions only.
+    expect(body.data?.agent?.id).toBe('43');
+    expect(body.data?.agent?.requestedSessions.map((s) => s.agent.id)).toEqual(['43']);
     expect(gateway.stderr()).toMatch(/AGENTMC_API_URL is not set: serving SAMPLE DATA/);
-    // The demo upstream still wants a key, like the real one.
-    const anonymous = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: QUERY }),
+    const ready = await fetch(new URL('/readyz', url));
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      apiGeneration: { setting: 'auto', generation: 'hosts', source: 'openapi-document' },
     });
-    expect(
-      ((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
-    ).toBe('UNAUTHENTICATED');
+
+    // Like AgentMC: an agent not on the host is refused, and a host key is needed.
+    const stranger = await post<HostsAnswer>(
+      url,
+      { 'x-api-key': 'cc_demo' },
+      '{ agent(id: "99") { requestedSessions { id } } }',
+    );
+    expect(stranger.errors?.map((error) => error.extensions.code)).toEqual(['FORBIDDEN']);
+    const anonymous = await post<HostsAnswer>(url, {}, HOSTS_QUERY);
+    expect(anonymous.errors?.map((error) => error.extensions.code)).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+    ]);
     gateway.signal('SIGTERM');
     await gateway.exit;
     // npm itself dies by the signal; what matters is that nothing it started is left running.
     expect(await groupGone(gateway)).toBe(true);
+  });
+
+  it('serves the agents-generation demo with AGENTMC_API_GENERATION=agents, as before', async () => {
+    const gateway = await start({ AGENTMC_API_GENERATION: 'agents' });
+
+    const body = await post(gateway.url);
+
+    const statuses = new Set(body.data?.agent.requestedSessions.map((s) => s.status));
+    expect(statuses).toEqual(new Set(['REQUESTED', 'CLAIMED', 'ACTIVE', 'CLOSED', 'FAILED', 'EXPIRED']));
+    // The demo upstream still wants a key, like the real one.
+    const anonymous = await post<{ errors: { extensions: { code: string } }[] }>(gateway.url, {});
+    expect(anonymous.errors.map((error) => error.extensions.code)).toEqual(['UNAUTHENTICATED']);
+    await gateway.stop();
+    expect(await gateway.exit).toEqual({ code: 0, signal: null });
   });
 });
 

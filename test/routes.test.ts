@@ -12,7 +12,7 @@ import { sessionsPayload } from './support/sessions.js';
 const postRoute: Route<{ session: number }, { ok: true }> = {
   operationId: 'claimTestSession',
   method: 'POST',
-  path: ({ session }) => `/agents/test/sessions/${session}/claim`,
+  paths: { agents: ({ session }) => `/agents/test/sessions/${session}/claim` },
   parse: (json) => ({ ok: true, value: json as { ok: true } }),
   idempotent: false,
 };
@@ -23,10 +23,15 @@ describe('the route table', () => {
   });
 
   it('builds paths and query strings from params', () => {
-    expect(ROUTES.listAgentRealtimeRequestedSessions.path({ limit: 7 })).toBe(
+    expect(ROUTES.listAgentRealtimeRequestedSessions.paths.agents({ limit: 7 })).toBe(
       '/agents/realtime/sessions/requested?limit=7',
     );
-    expect(ROUTES.getAgentInstructions.path()).toBe('/agents/instructions');
+    expect(ROUTES.listAgentRealtimeRequestedSessions.paths.hosts({ limit: 7 })).toBe(
+      '/hosts/realtime/sessions/requested?limit=7',
+    );
+    expect(ROUTES.getAgentInstructions.paths.agents()).toBe('/agents/instructions');
+    // A host key alone names no agent: the hosts generation has no identity call.
+    expect(Object.keys(ROUTES.getAgentInstructions.paths)).toEqual(['agents']);
   });
 });
 
@@ -40,6 +45,7 @@ describe('AgentMcClient#call', () => {
     client = new AgentMcClient({
       baseUrl: upstream.baseUrl,
       settings: config.upstream,
+      apiGeneration: 'agents',
       userAgent: 'routes-test',
       logger: createLogger('silent'),
       metrics,

@@ -59,6 +59,7 @@ describe('descriptions, so GraphiQL documents the API', () => {
     expect(ours.map((type) => type.name).sort()).toEqual([
       'Agent',
       'DateTime',
+      'Host',
       'JSONObject',
       'Query',
       'RealtimeSession',
@@ -97,7 +98,8 @@ describe('descriptions, so GraphiQL documents the API', () => {
     const agent = schema.getType('Agent');
     const description = isObjectType(agent) ? agent.getFields().requestedSessions?.description : undefined;
     // The codes of a request as a whole (it never ran) are not the field's, CANCELLED never
-    // reaches a client and TOO_MANY_SUBSCRIPTIONS belongs to the subscription.
+    // reaches a client, TOO_MANY_SUBSCRIPTIONS belongs to the subscription and
+    // NOT_OFFERED_BY_UPSTREAM to `host` (both generations list requested sessions).
     const notOfTheField: string[] = [
       ErrorCode.BAD_REQUEST,
       ErrorCode.REQUEST_ENTITY_TOO_LARGE,
@@ -108,6 +110,7 @@ describe('descriptions, so GraphiQL documents the API', () => {
       ErrorCode.INTERNAL_SERVER_ERROR,
       ErrorCode.CANCELLED,
       ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+      ErrorCode.NOT_OFFERED_BY_UPSTREAM,
     ];
     const fieldCodes = Object.values(ErrorCode).filter((code) => !notOfTheField.includes(code));
     for (const code of fieldCodes) expect(description).toContain(code);

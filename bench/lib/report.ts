@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
-import { problemCount, type RoundResult } from './load.js';
+import type { RoundResult } from './load.js';
 
 export interface TargetResult {
   readonly name: string;

@@ -6,7 +6,9 @@ import {
   type WireSession,
 } from '../agentmc-wire.js';
 
-const DEMO_AGENT_ID = 42;
+/** The agents generation's demo agent, also the first agent of the hosts generation's demo host. */
+export const DEMO_AGENT_ID = 42;
+export const DEMO_TEAM_ID = 7;
 
 /**
  * Realistic sample data in the AgentMC wire format (snake_case), for the demo upstream only:
@@ -15,7 +17,7 @@ const DEMO_AGENT_ID = 42;
 export function sampleSessions(now = Date.now()): WireSession[] {
   const at = (minutesFromNow: number) => new Date(now + minutesFromNow * 60_000).toISOString();
   const demo = (fields: Partial<WireSession>) =>
-    wireSession({ team_id: 7, agent_id: DEMO_AGENT_ID, ...fields });
+    wireSession({ team_id: DEMO_TEAM_ID, agent_id: DEMO_AGENT_ID, ...fields });
   return [
     demo({
       id: 1001,

@@ -3,7 +3,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
 import type { RealtimeSession } from '../upstream/models.js';
-import { ROUTES } from '../upstream/routes.js';
+import { ROUTES, type RequestedSessionsScope } from '../upstream/routes.js';
 import type { FeedBus, FeedLink } from './feed-bus.js';
 import type { BusMessage, FeedEvent, FeedFailure, FeedSnapshot, SessionsUpdate } from './feed-events.js';
 
@@ -41,7 +41,7 @@ export class Poller {
   constructor(
     private readonly client: AgentMcClient,
     private readonly caller: Caller,
-    private readonly limit: number,
+    private readonly scope: RequestedSessionsScope,
     private readonly settings: PollerSettings,
     private readonly logger: Logger,
     shared?: { bus: FeedBus; feedId: string },
@@ -123,7 +123,8 @@ export class Poller {
       sessions = await this.client.call(
         callerWithSignal(this.caller, () => signal),
         ROUTES.listAgentRealtimeRequestedSessions,
-        { limit: this.limit },
+        this.scope,
+        this.scope.agentId,
       );
     } catch (error) {
       if (this.#stopped) return;

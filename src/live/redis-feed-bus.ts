@@ -9,7 +9,7 @@ import type { BusMessage, FeedSnapshot } from './feed-events.js';
 
 /*
  * Shares live pollers across gateway replicas through Redis (REDIS_URL). Per feed, i.e. per
- * (SHA-256 digest of the API key, limit) — the key itself never reaches Redis:
+ * (SHA-256 digest of the API key, agent or host, limit) — the key itself never reaches Redis:
  *
  * - `agentmc-gateway:live:{<feed>}:lock` holds the replica id of the one replica that polls.
  *   Every replica with local subscribers tries to take it at each interval tick

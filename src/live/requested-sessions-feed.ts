@@ -3,6 +3,7 @@ import { callerWithSignal, type Caller } from '../caller.js';
 import { tooManySubscriptions } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
+import type { RequestedSessionsScope } from '../upstream/routes.js';
 import type { FeedBus } from './feed-bus.js';
 import type { FeedEvent } from './feed-events.js';
 import { Poller, type Listener, type PollerSettings } from './poller.js';
@@ -18,10 +19,10 @@ export interface FeedSettings extends PollerSettings {
 }
 
 /**
- * Turns AgentMC's polled list into push: one poller per (API key, limit), however many
+ * Turns AgentMC's polled list into push: one poller per (API key, agent or host, limit), however many
  * subscribers share it, polling at an interval, emitting only when the list changed, and
  * stopping when its last subscriber leaves. Subscribers of different keys never share.
- * With a bus, one poller per (API key, limit) across all replicas: see FeedBus.
+ * With a bus, one poller per (API key, agent or host, limit) across all replicas: see FeedBus.
  */
 export class RequestedSessionsFeeds {
   readonly #pollers = new Map<string, Poller>();
@@ -41,7 +42,7 @@ export class RequestedSessionsFeeds {
   }
 
   /** The caller's stream of updates. Throws TOO_MANY_SUBSCRIPTIONS past the caps. */
-  subscribe(caller: Caller, limit: number): AsyncIterable<FeedEvent> {
+  subscribe(caller: Caller, scope: RequestedSessionsScope): AsyncIterable<FeedEvent> {
     const { digest } = caller;
     const ofKey = this.#perKey.get(digest) ?? 0;
     if (this.#total >= this.settings.maxSubscriptions || ofKey >= this.settings.maxSubscriptionsPerKey) {
@@ -49,7 +50,8 @@ export class RequestedSessionsFeeds {
     }
     this.#total += 1;
     this.#perKey.set(digest, ofKey + 1);
-    const key = `${digest}:${limit}`;
+    // `*`: the key's own list (agent key) or the whole host's (host key, no agent).
+    const key = `${digest}:${scope.agentId ?? '*'}:${scope.limit}`;
 
     return new Repeater<FeedEvent>(async (push, stop) => {
       const listener: Listener = (event) => {
@@ -62,7 +64,7 @@ export class RequestedSessionsFeeds {
           this.client,
           // The poller outlives its first subscriber's request: it keeps none of its signal.
           callerWithSignal(caller, undefined),
-          limit,
+          scope,
           this.settings,
           this.logger,
           this.bus === undefined ? undefined : { bus: this.bus, feedId: key },

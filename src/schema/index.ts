@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import './agent.js';
+import './host.js';
 import './requested-sessions-update.js';
 import './realtime-session.js';
 import './team.js';

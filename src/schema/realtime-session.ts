@@ -96,8 +96,9 @@ RealtimeSessionRef.implement({
       }),
       agent: t.field({
         type: AgentRef,
-        description: 'The agent asked to join the session.',
-        resolve: (session) => ({ id: String(session.agentId) }),
+        description: 'The agent asked to join the session (with a host key, its fields act as that agent).',
+        // `actingAs` goes upstream only on the hosts generation, where the key is not the agent.
+        resolve: (session) => ({ id: String(session.agentId), actingAs: String(session.agentId) }),
       }),
       status: t.expose('status', {
         type: RealtimeSessionStatusEnum,

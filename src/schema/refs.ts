@@ -8,11 +8,13 @@ import { builder } from './builder.js';
  */
 
 /**
- * The agent is whoever the request's key authenticates. Its id is known up front only when
- * it arrives as a federation reference; otherwise it is fetched when asked for.
+ * The agent a request acts as. With an agent key it is whoever the key authenticates, and its id
+ * is known up front only when the request named it; otherwise it is fetched when asked for. With
+ * a host key the request names it, and `actingAs` (sent as `X-Agent-Id`) is that id.
  */
 export interface AuthenticatedAgent {
   readonly id?: string;
+  readonly actingAs: string | undefined;
 }
 
 export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent');

@@ -1,5 +1,6 @@
 import type { FeedEvent, SessionsUpdate } from '../live/feed-events.js';
 import { builder } from './builder.js';
+import { actingAgent } from './acting-agent.js';
 import { checkedLimit, limitArgument } from './limit-argument.js';
 import { RealtimeSessionRef } from './refs.js';
 
@@ -40,15 +41,30 @@ builder.subscriptionField('requestedSessionsChanged', (t) =>
     type: RequestedSessionsUpdateRef,
     nullable: true,
     description: [
-      'The realtime sessions requested of the agent, pushed as they change. The gateway polls',
-      'AgentMC once per interval for all subscribers of one key and limit, and sends an event only',
+      'The realtime sessions requested of the agent (`agentId`), or of the whole host (a host key',
+      'without `agentId`), pushed as they change. The gateway polls AgentMC once per interval for',
+      'all subscribers of one key, agent (or host) and limit, and sends an event only',
       'when the list changed; the first event is the current list. A failed poll arrives as an event',
       'with `errors` (the codes of `requestedSessions`) and the stream goes on; UNAUTHENTICATED or',
       'FORBIDDEN end it. TOO_MANY_SUBSCRIPTIONS refuses a subscription past the limits.',
     ].join('\n'),
-    args: { limit: t.arg.int(limitArgument) },
-    subscribe: (_root, args, context) =>
-      context.feeds.subscribe(context.credential.caller(), checkedLimit(args.limit)),
+    args: {
+      limit: t.arg.int(limitArgument),
+      agentId: t.arg.id({
+        required: false,
+        description:
+          "With a host key: the agent whose list to follow (X-Agent-Id); without it, the whole host's. With an agent key: optional, and must be the key's own agent.",
+      }),
+    },
+    subscribe: async (_root, args, context) => {
+      const caller = context.credential.caller();
+      const limit = checkedLimit(args.limit);
+      const agent =
+        args.agentId === null || args.agentId === undefined
+          ? undefined
+          : await actingAgent(context, args.agentId, 'agentId');
+      return context.feeds.subscribe(caller, { agentId: agent?.actingAs, limit });
+    },
     resolve: (event: FeedEvent) => {
       if (event.kind === 'error') throw event.error;
       return event;

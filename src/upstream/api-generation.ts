@@ -4,9 +4,11 @@
  * No version header tells them apart; the paths the server's published OpenAPI document lists do.
  */
 
+import type { ApiGenerationSetting } from '../settings.js';
+
 export const API_GENERATIONS = ['hosts', 'agents'] as const;
 export type ApiGeneration = (typeof API_GENERATIONS)[number];
-export type ApiGenerationSetting = 'auto' | ApiGeneration;
+export type { ApiGenerationSetting };
 
 /** Why a generation is in use: set by configuration, read from the document, or guessed per key. */
 export type ApiGenerationSource = 'configured' | 'openapi-document' | 'key-kind';
@@ -89,6 +91,12 @@ export class ApiGenerationSelector {
     return (this.#firstRead ??= this.#read().then(() => {
       this.#firstRead = undefined;
     }));
+  }
+
+  /** The generation for a call made with `apiKey`, or undefined while the first read is in flight. */
+  current(apiKey: string): ApiGeneration | undefined {
+    if (this.#firstRead !== undefined) return undefined;
+    return this.#status.generation ?? generationForKey(apiKey);
   }
 
   /**

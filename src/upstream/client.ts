@@ -1,12 +1,14 @@
 import { Pool, type Dispatcher } from 'undici';
-import { REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
+import { AGENT_ID_HEADER, REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
 import type { Caller } from '../caller.js';
 import type { UpstreamSettings } from '../settings.js';
-import { ErrorCode, GatewayError } from '../errors.js';
+import { ErrorCode, GatewayError, notOfferedByUpstream } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { DeadlineAttempts, NO_RETRIES } from './attempts.js';
-import type { CallAbort } from './call-abort.js';
+import type { ApiGeneration, ApiGenerationSetting, ApiGenerationStatus } from './api-generation.js';
+import { ApiGenerationWatch } from './api-generation-watch.js';
+import { CallAbort } from './call-abort.js';
 import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { InflightShare } from './inflight.js';
 import type { RealtimeSession } from './models.js';
@@ -16,6 +18,8 @@ import { ROUTES, type Route } from './routes.js';
 export interface AgentMcClientOptions {
   /** Base URL including its path prefix, e.g. `https://agentmc.ai/api/v1`. */
   baseUrl: URL;
+  /** Which API generation to speak; `auto` reads the server's published document. */
+  apiGeneration: ApiGenerationSetting;
   settings: UpstreamSettings;
   userAgent: string;
   logger: Logger;
@@ -41,6 +45,7 @@ export class AgentMcClient {
   readonly #basePath: string;
   readonly #options: AgentMcClientOptions;
   readonly #unknownStatusesSeen = new Set<string>();
+  readonly #generations: ApiGenerationWatch;
   /** Epoch milliseconds of the last HTTP answer below 500, for readiness. */
   #lastHealthyAnswerAt = 0;
 
@@ -65,18 +70,72 @@ export class AgentMcClient {
       },
       retrying: (route, reason) => metrics.upstreamRetries.inc({ route, reason }),
     });
+    this.#generations = new ApiGenerationWatch({
+      setting: options.apiGeneration,
+      attempts: this.#attempts,
+      basePath: this.#basePath,
+      userAgent: options.userAgent,
+      retry: settings.retry,
+      logger: options.logger,
+      metrics,
+    });
   }
 
   /**
-   * One operation of `ROUTES` for `caller`. An idempotent one is shared with concurrent
-   * identical calls of the same key and may be retried; any other is sent once. Then the
-   * breaker, then attempts within one deadline, then validation.
+   * One operation of `ROUTES` for `caller`, in the API generation the upstream speaks; on the
+   * hosts generation `agentId` (already checked) goes as `X-Agent-Id`. An idempotent operation is
+   * shared with concurrent identical calls of the same key and agent and may be retried; any
+   * other is sent once. Then the breaker, then attempts within one deadline, then validation.
    */
-  call<Params, Value>(caller: Caller, route: Route<Params, Value>, params: Params): Promise<Value> {
-    const path = route.path(params);
-    const run = (abort: CallAbort) => this.#run(caller, route, path, abort);
+  call<Params, Value>(
+    caller: Caller,
+    route: Route<Params, Value>,
+    params: Params,
+    agentId?: string,
+  ): Promise<Value> {
+    const generation = this.#generations.current(caller.apiKey);
+    if (generation !== undefined) return this.#callIn(generation, caller, route, params, agentId);
+    return this.#generations
+      .generationFor(caller.apiKey)
+      .then((found) => this.#callIn(found, caller, route, params, agentId));
+  }
+
+  /** The generation calls of `caller` go to (waiting, at start, for the document to be read). */
+  generationFor(caller: Caller): Promise<ApiGeneration> {
+    const generation = this.#generations.current(caller.apiKey);
+    return generation === undefined
+      ? this.#generations.generationFor(caller.apiKey)
+      : Promise.resolve(generation);
+  }
+
+  /** Which generation is in use, and why: for `/readyz`. */
+  get apiGeneration(): ApiGenerationStatus {
+    return this.#generations.status;
+  }
+
+  /** Reads the server's published OpenAPI document (auto only); resolves when the choice is made. */
+  detectApiGeneration(): Promise<void> {
+    return this.#generations.start();
+  }
+
+  #callIn<Params, Value>(
+    generation: ApiGeneration,
+    caller: Caller,
+    route: Route<Params, Value>,
+    params: Params,
+    agentId: string | undefined,
+  ): Promise<Value> {
+    const pathOf = route.paths[generation];
+    if (pathOf === undefined) return Promise.reject(notOfferedByUpstream(route.operationId, generation));
+    const path = pathOf(params);
+    // The agents generation has no agent header: there the key is the agent.
+    const actingAs = generation === 'hosts' ? agentId : undefined;
+    const run = (abort: CallAbort) => this.#run(caller, route, path, actingAs, abort);
     if (!route.idempotent) return this.#inflight.runAlone(run, caller.signal);
-    const shareKey = `${caller.digest} ${route.method} ${path}`;
+    const shareKey =
+      actingAs === undefined
+        ? `${caller.digest} ${route.method} ${path}`
+        : `${caller.digest} ${actingAs} ${route.method} ${path}`;
     if (this.#inflight.has(shareKey)) this.#options.metrics.upstreamShared.inc({ route: route.operationId });
     return this.#inflight.run(shareKey, run, caller.signal);
   }
@@ -98,7 +157,7 @@ export class AgentMcClient {
     try {
       const { statusCode, body } = await this.#pool.request({
         method: 'GET',
-        path: `${this.#basePath}${ROUTES.listAgentRealtimeRequestedSessions.path({ limit: REQUESTED_SESSIONS_LIMIT.min })}`,
+        path: `${this.#basePath}${this.#probePath()}`,
         headers: { accept: 'application/json', 'user-agent': this.#options.userAgent },
         signal: AbortSignal.timeout(this.#options.settings.timeouts.totalMs),
       });
@@ -108,6 +167,13 @@ export class AgentMcClient {
     } catch {
       return false;
     }
+  }
+
+  /** A keyless list call of the generation in use (hosts while unknown): any answer below 500 is life. */
+  #probePath(): string {
+    const { paths } = ROUTES.listAgentRealtimeRequestedSessions;
+    const pathOf = paths[this.#generations.status.generation ?? 'hosts'];
+    return pathOf({ limit: REQUESTED_SESSIONS_LIMIT.min });
   }
 
   async close(): Promise<void> {
@@ -120,6 +186,7 @@ export class AgentMcClient {
     caller: Caller,
     route: Route<Params, Value>,
     path: string,
+    actingAs: string | undefined,
     abort: CallAbort,
   ): Promise<Value> {
     const started = performance.now();
@@ -134,7 +201,7 @@ export class AgentMcClient {
     const request: Dispatcher.RequestOptions = {
       method: route.method,
       path: `${this.#basePath}${path}`,
-      headers: this.#headersFor(caller),
+      headers: this.#headersFor(caller, actingAs),
       signal: abort,
     };
     try {
@@ -152,18 +219,22 @@ export class AgentMcClient {
       return value;
     } catch (error) {
       record(statusLabel(error));
-      if (error instanceof GatewayError) this.#logFailure(error, caller);
+      if (error instanceof GatewayError) {
+        if (error.routeMiss) this.#generations.routeMissed(route.operationId);
+        this.#logFailure(error, caller);
+      }
       throw error;
     }
   }
 
-  #headersFor({ apiKey, requestId }: Caller): Record<string, string> {
+  #headersFor({ apiKey, requestId }: Caller, actingAs: string | undefined): Record<string, string> {
     const headers: Record<string, string> = {
       'x-api-key': apiKey,
       accept: 'application/json',
       'user-agent': this.#options.userAgent,
     };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
+    if (actingAs !== undefined) headers[AGENT_ID_HEADER] = actingAs;
     return headers;
   }
 

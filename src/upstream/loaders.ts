@@ -1,25 +1,33 @@
 import DataLoader from 'dataloader';
 import { REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
 import type { CallerSource } from '../caller.js';
+import type { ApiGeneration } from './api-generation.js';
 import type { AgentMcClient } from './client.js';
 import type { AgentIdentity, RealtimeSession } from './models.js';
-import { ROUTES } from './routes.js';
+import { ROUTES, type RequestedSessionsScope } from './routes.js';
 
 /** The loaders of one GraphQL request, bound to its caller; never shared between requests. */
 export interface Loaders {
-  /** Requested sessions by `limit`: identical fields (aliases, fragments) share one call. */
-  readonly requestedSessions: DataLoader<number, RealtimeSession[]>;
+  /**
+   * Requested sessions by agent (or host) and `limit`: identical fields (aliases, fragments)
+   * share one call.
+   */
+  readonly requestedSessions: DataLoader<RequestedSessionsScope, RealtimeSession[], string>;
   /**
    * Requested sessions by id, for federation's `_entities`: every id asked for in one request
-   * is answered from one list call at the largest limit. An id that is not among the agent's
-   * requested sessions resolves to null: the API has no endpoint to fetch one session by id.
+   * is answered from one list call at the largest limit (the whole host's with a host key, the
+   * agent's with an agent key). An id not in that list resolves to null.
    */
   readonly sessionById: DataLoader<string, RealtimeSession | null>;
-  /** The authenticated agent, fetched on first use and at most once per request. */
+  /** The agent an agent key authenticates, fetched on first use and at most once per request. */
   agentIdentity(): Promise<AgentIdentity>;
+  /** The API generation this request's calls go to, decided once per request. */
+  generation(): Promise<ApiGeneration>;
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+const scopeKey = ({ agentId, limit }: RequestedSessionsScope) =>
+  agentId === undefined ? String(limit) : `${agentId}:${limit}`;
 
 /**
  * Built per request, each loader on first use: requests that never reach the upstream (a
@@ -32,38 +40,45 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 class RequestLoaders implements Loaders {
   readonly #client: AgentMcClient;
   readonly #credential: CallerSource;
-  #requestedSessions: DataLoader<number, RealtimeSession[]> | undefined;
+  #requestedSessions: DataLoader<RequestedSessionsScope, RealtimeSession[], string> | undefined;
   #sessionById: DataLoader<string, RealtimeSession | null> | undefined;
   #identity: Promise<AgentIdentity> | undefined;
+  #generation: Promise<ApiGeneration> | undefined;
 
   constructor(client: AgentMcClient, credential: CallerSource) {
     this.#client = client;
     this.#credential = credential;
   }
 
-  get requestedSessions(): DataLoader<number, RealtimeSession[]> {
-    return (this.#requestedSessions ??= new DataLoader((limits) =>
-      // One upstream call per distinct limit; a failure fills only its own slot.
-      Promise.all(
-        limits.map(async (limit) => {
-          try {
-            return await this.#client.call(
-              this.#credential.caller(),
-              ROUTES.listAgentRealtimeRequestedSessions,
-              { limit },
-            );
-          } catch (error) {
-            return asError(error);
-          }
-        }),
-      ),
+  get requestedSessions(): DataLoader<RequestedSessionsScope, RealtimeSession[], string> {
+    return (this.#requestedSessions ??= new DataLoader(
+      (scopes) =>
+        // One upstream call per distinct scope; a failure fills only its own slot.
+        Promise.all(
+          scopes.map(async (scope) => {
+            try {
+              return await this.#client.call(
+                this.#credential.caller(),
+                ROUTES.listAgentRealtimeRequestedSessions,
+                scope,
+                scope.agentId,
+              );
+            } catch (error) {
+              return asError(error);
+            }
+          }),
+        ),
+      { cacheKeyFn: scopeKey },
     ));
   }
 
   get sessionById(): DataLoader<string, RealtimeSession | null> {
     return (this.#sessionById ??= new DataLoader(async (ids) => {
       try {
-        const sessions = await this.requestedSessions.load(REQUESTED_SESSIONS_LIMIT.max);
+        const sessions = await this.requestedSessions.load({
+          agentId: undefined,
+          limit: REQUESTED_SESSIONS_LIMIT.max,
+        });
         const byId = new Map(sessions.map((session) => [String(session.id), session]));
         return ids.map((id) => byId.get(id) ?? null);
       } catch (error) {
@@ -75,6 +90,12 @@ class RequestLoaders implements Loaders {
   agentIdentity(): Promise<AgentIdentity> {
     return (this.#identity ??= Promise.resolve().then(() =>
       this.#client.call(this.#credential.caller(), ROUTES.getAgentInstructions, undefined),
+    ));
+  }
+
+  generation(): Promise<ApiGeneration> {
+    return (this.#generation ??= Promise.resolve().then(() =>
+      this.#client.generationFor(this.#credential.caller()),
     ));
   }
 }

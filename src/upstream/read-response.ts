@@ -26,7 +26,7 @@ export async function readResponse<T>(
     const text = await readBody(body, status, maxBodyBytes).catch(() => undefined);
     const json = text !== undefined && isJson(headers) ? parseJson(text) : undefined;
     const envelope = readErrorEnvelope(json, apiKey);
-    throw errorFromUpstreamResponse({
+    const error = errorFromUpstreamResponse({
       status,
       code: envelope.code,
       message: envelope.message,
@@ -34,6 +34,10 @@ export async function readResponse<T>(
       requestId,
       retryAfter: parseRetryAfter(firstHeader(headers['retry-after'])) ?? envelope.retryAfter,
     });
+    // A documented 404 (an unknown agent or session) carries the API's envelope; the framework's
+    // own "no such route" answer does not.
+    error.routeMiss = status === 404 && envelope.code === undefined;
+    throw error;
   }
   if (status !== 200) {
     discard(body);

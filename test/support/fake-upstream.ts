@@ -1,6 +1,16 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { API_PREFIX, wireError, WIRE_PATHS } from '../../src/agentmc-wire.js';
+import {
+  API_PREFIX,
+  HOSTS_WIRE_PATHS,
+  OPENAPI_DOCUMENT_PATH,
+  openApiDocument,
+  routeMissBody,
+  wireError,
+  WIRE_PATHS,
+  type WireSession,
+} from '../../src/agentmc-wire.js';
+import { answerHosts, HOSTS_DOCUMENT_PATHS } from '../../src/demo/hosts-api.js';
 import { instructionsPayload, sessionsPayload } from './sessions.js';
 
 export interface RecordedRequest {
@@ -30,6 +40,10 @@ export interface FakeUpstream {
 
 export const SESSIONS_PATH = WIRE_PATHS.listAgentRealtimeRequestedSessions;
 export const INSTRUCTIONS_PATH = WIRE_PATHS.getAgentInstructions;
+/** The hosts generation's list (host keys; `X-Agent-Id` or `agent_id` names the agent, or none: the host). */
+export const HOSTS_SESSIONS_PATH = HOSTS_WIRE_PATHS.listAgentRealtimeRequestedSessions;
+/** Where a server publishes its OpenAPI document (below the origin, not below `/api/v1`). */
+export const OPENAPI_PATH = OPENAPI_DOCUMENT_PATH;
 
 /** A real AgentMC stand-in on 127.0.0.1: node:http, port 0, answers scripted per test. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
@@ -142,4 +156,46 @@ export async function refusingUpstreamUrl(): Promise<URL> {
   const { port } = closed.address() as AddressInfo;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   return new URL(`http://127.0.0.1:${port}${API_PREFIX}`);
+}
+
+/** The framework's own 404 for a path it has no route for (not the API's envelope): a route miss. */
+export const routeMiss: Responder = (response, request) =>
+  json(404, routeMissBody(request.path))(response, request);
+
+/**
+ * `GET /api/openapi.json` listing `paths` (relative to /api/v1, e.g. `/hosts/realtime/sessions/requested`),
+ * as a server publishes it. Use with `routes({ [OPENAPI_PATH]: openApiResponder([...]), ... })`.
+ */
+export function openApiResponder(paths: readonly string[]): Responder {
+  return json(200, openApiDocument(paths));
+}
+
+export interface AgentmcHostsOptions {
+  /** The host's agents by id, each with what its list (`X-Agent-Id: <id>`) answers, before `limit`. */
+  agents: Record<number, WireSession[]>;
+  /** What the list answers with no agent named. @default every agent's sessions, in id order */
+  hostWide?: WireSession[];
+  /** Serve `/api/openapi.json` listing the hosts paths; false: a route miss there. @default true */
+  document?: boolean;
+}
+
+/**
+ * The hosts generation, with AgentMC's rules (src/demo/hosts-api.ts, shared with the demo): any
+ * `cc_` key is the host's key (other keys 401), `X-Agent-Id` or `agent_id` names one of `agents`
+ * (not an integer ≥ 1: 422 with `details.fields`; not on the host: 403), no agent gives `hostWide`,
+ * `limit` is validated (422) and applied, `GET /agents/instructions` needs an agent (422 without),
+ * and every other path, the agents generation's included, is a route miss (404, no envelope).
+ */
+export function agentmcHosts({ agents, hostWide, document = true }: AgentmcHostsOptions): Responder {
+  const byAgent = new Map(Object.entries(agents).map(([id, sessions]) => [Number(id), sessions]));
+  const api = {
+    agents: byAgent,
+    hostWide: hostWide ?? [...byAgent.keys()].sort((a, b) => a - b).flatMap((id) => byAgent.get(id) ?? []),
+    instructions: instructionsPayload,
+    documentPaths: document ? HOSTS_DOCUMENT_PATHS : undefined,
+  };
+  return (response, request) => {
+    const { status, body } = answerHosts(api, request);
+    json(status, body)(response, request);
+  };
 }

@@ -41,6 +41,8 @@ export async function startTestGateway(
   const config = loadConfig({
     NODE_ENV: 'test',
     AGENTMC_API_URL: upstreamUrl.href,
+    // The suite's fakes speak the agents generation unless a test asks for another (or for auto).
+    AGENTMC_API_GENERATION: 'agents',
     ...environment,
   });
   const logs: LogLine[] = [];

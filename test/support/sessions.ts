@@ -60,3 +60,8 @@ export function instructionsPayload(agentId: number): WireInstructions {
     files: [{ id: 'skill.md', path: '.agentmc/skills/skill.md', content: '# AgentMC\n', sha256: 'f96c95bd' }],
   });
 }
+
+/** A sparse session of agent `agentId` (hosts generation: one host, several agents). */
+export function agentSession(agentId: number, id: number, status = 'requested'): WireSession {
+  return { ...sparseSession, id, agent_id: agentId, status };
+}
