@@ -24,7 +24,7 @@ export const typedClient = {
   config: {
     // Both arrive as JSON: a timestamp string and a plain object. (`_Any` is federation's, for
     // `_entities`; strict scalars want every scalar named.)
-    scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>', _Any: 'unknown' },
+    scalars: { DateTime: 'string', JSONObject: 'Record<string, unknown>', JSON: 'unknown', _Any: 'unknown' },
     strictScalars: true,
     useTypeImports: true,
     importExtension: '.js',

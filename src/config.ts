@@ -74,6 +74,10 @@ export const environmentSchema = z
     BREAKER_RESET_MS: milliseconds(5000),
     /** @default 5000; how often a live subscription's poller asks AgentMC. */
     LIVE_POLL_INTERVAL_MS: milliseconds(5000),
+    /** @default 1000; how often a `realtimeSignalAdded` poller asks for new signals once it has drained every page. */
+    LIVE_SIGNALS_POLL_INTERVAL_MS: milliseconds(1000),
+    /** @default 49152 (48 KiB, AgentMC's guidance for a websocket broadcast); larger signal payloads are refused, never split. */
+    REALTIME_MAX_PAYLOAD_BYTES: wholeNumber(2, 1024 * 1024, 'bytes', 48 * 1024),
     /** @default 60000; the longest pause between polls while AgentMC keeps failing. */
     LIVE_MAX_BACKOFF_MS: milliseconds(60_000),
     /** @default 1000; live subscriptions open at once in all… */
@@ -198,6 +202,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
       },
       readyCacheMs: env.READY_CACHE_MS,
     },
+    realtime: { maxPayloadBytes: env.REALTIME_MAX_PAYLOAD_BYTES },
     limits: {
       maxRequestBytes: env.MAX_REQUEST_BYTES,
       maxDepth: env.MAX_DEPTH,
@@ -209,6 +214,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): GatewayConfig {
     },
     live: {
       intervalMs: env.LIVE_POLL_INTERVAL_MS,
+      signalsIntervalMs: env.LIVE_SIGNALS_POLL_INTERVAL_MS,
       maxBackoffMs: env.LIVE_MAX_BACKOFF_MS,
       maxSubscriptions: env.LIVE_MAX_SUBSCRIPTIONS,
       maxSubscriptionsPerKey: env.LIVE_MAX_SUBSCRIPTIONS_PER_KEY,

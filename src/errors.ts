@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: every error the gateway raises is built here, beside the one
+// upstream mapping, so that codes, messages and extensions stay one catalogue.
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga';
 import { ErrorCode } from './error-codes.js';
@@ -23,6 +25,11 @@ export interface GatewayErrorExtensions {
   reason?: string;
   /** True when the circuit breaker answered without calling the upstream. */
   circuitOpen?: boolean;
+  /**
+   * `UNKNOWN` on a mutation that failed after it may have reached AgentMC (a deadline, a reset):
+   * whether it took effect can only be learnt by reading the session or its signals.
+   */
+  outcome?: 'UNKNOWN';
   /** The argument at fault, for BAD_USER_INPUT raised by the gateway. */
   argumentName?: string;
   [key: string]: unknown;
@@ -250,5 +257,22 @@ export function malformedAgentId(argumentName: string): GatewayError {
   return new GatewayError(
     `Argument "${argumentName}" must be an agent id: a positive integer such as "42".`,
     { code: ErrorCode.BAD_USER_INPUT, argumentName },
+  );
+}
+
+/** An argument the API's document would refuse (422): refused first, naming it and the rule. */
+export function invalidArgument(argumentName: string, rule: string): GatewayError {
+  return new GatewayError(`Argument "${argumentName}" ${rule}.`, {
+    code: ErrorCode.BAD_USER_INPUT,
+    argumentName,
+  });
+}
+
+/** A claim AgentMC refused (409) that is not the caller's own: the session's status says why. */
+export function claimedByAnother(conflict: GatewayError, sessionStatus: string): GatewayError {
+  return new GatewayError(
+    `The session cannot be claimed: it is ${sessionStatus} and not claimed with this ownerToken. ${conflict.message}`,
+    { ...conflict.extensions, sessionStatus: sessionStatus.toUpperCase() },
+    conflict.originalError ?? conflict,
   );
 }

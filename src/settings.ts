@@ -22,6 +22,8 @@ export interface UpstreamSettings {
 
 export interface LiveSettings {
   readonly intervalMs: number;
+  /** How often a signals poller asks again once it has drained every full page. */
+  readonly signalsIntervalMs: number;
   readonly maxBackoffMs: number;
   readonly maxSubscriptions: number;
   readonly maxSubscriptionsPerKey: number;
@@ -49,6 +51,8 @@ export interface GatewayConfig {
   readonly apiGeneration: ApiGenerationSetting;
   readonly upstream: UpstreamSettings;
   readonly limits: RequestLimits;
+  /** The session lifecycle's own limits. */
+  readonly realtime: Readonly<{ maxPayloadBytes: number }>;
   readonly live: LiveSettings;
   readonly graphiql: boolean;
   readonly introspection: boolean;

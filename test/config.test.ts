@@ -23,6 +23,7 @@ describe('loadConfig', () => {
         breaker: { errorPercent: 50, minCalls: 10, windowMs: 10_000, resetMs: 5000 },
         readyCacheMs: 5000,
       },
+      realtime: { maxPayloadBytes: 49_152 },
       limits: {
         maxRequestBytes: 1_000_000,
         maxDepth: 8,
@@ -32,7 +33,13 @@ describe('loadConfig', () => {
         maxCost: 5000,
         batchingLimit: 0,
       },
-      live: { intervalMs: 5000, maxBackoffMs: 60_000, maxSubscriptions: 1000, maxSubscriptionsPerKey: 20 },
+      live: {
+        intervalMs: 5000,
+        signalsIntervalMs: 1000,
+        maxBackoffMs: 60_000,
+        maxSubscriptions: 1000,
+        maxSubscriptionsPerKey: 20,
+      },
       graphiql: true,
       introspection: true,
       fieldSuggestions: true,

@@ -130,7 +130,7 @@ describe('_entities for RealtimeSession', () => {
     }
   `;
 
-  it('batches N representations into one upstream list call; unknown ids are null', async () => {
+  it('batches N representations into one upstream list call; an id not listed is read once through its signals (404: null)', async () => {
     harness.upstream.respondWith(
       agentmc(json(200, sessionsPayload([session(1), session(2, 'active'), session(3), session(4)]))),
     );
@@ -152,8 +152,12 @@ describe('_entities for RealtimeSession', () => {
         { id: '3', status: 'REQUESTED' },
       ],
     });
-    expect(harness.upstream.requests).toHaveLength(1);
-    expect(harness.upstream.requests[0]?.query.get('limit')).toBe('100');
+    // The list (limit 100) answers five; 999, not listed, is looked up once with the signals list
+    // (limit 1), which this upstream answers 404: null, no error.
+    expect(harness.upstream.requests.map((request) => [request.path, request.query.get('limit')])).toEqual([
+      [SESSIONS_PATH, '100'],
+      ['/api/v1/agents/realtime/sessions/999/signals', '1'],
+    ]);
   });
 
   it('shares the list call with a requestedSessions(limit: 100) field of the same request', async () => {

@@ -23,6 +23,20 @@ describe('limits on documents (graphql-armor), refused before execution', () => 
     expect(harness.upstream.requests).toHaveLength(0);
   });
 
+  it('mutations are held to the same limits: 16 aliased sends are refused and nothing is posted', async () => {
+    const sends = Array.from(
+      { length: 16 },
+      (_, i) => `s${i}: sendRealtimeSignal(sessionId: "1", type: "message") { id }`,
+    ).join(' ');
+    const response = await harness.gateway.query(`mutation { ${sends} }`, { headers });
+
+    expect(response.body.data).toBeUndefined();
+    expect(response.body.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
+      ['Aliases limit of 15 exceeded, found 16.', 'GRAPHQL_VALIDATION_FAILED'],
+    ]);
+    expect(harness.upstream.requests).toHaveLength(0);
+  });
+
   it('15 aliases pass, and identical ones cost one upstream call', async () => {
     const response = await harness.gateway.query(`{ agent { ${aliases(15)} } }`, { headers });
 

@@ -47,6 +47,16 @@ describe('TRUSTED_DOCUMENTS: only the documents of the manifest run', () => {
     expect(harness.upstream.requests).toHaveLength(0);
   });
 
+  it('refuses a mutation that is not in the manifest, and posts nothing', async () => {
+    const { body } = await post({
+      query: 'mutation { sendRealtimeSignal(sessionId: "1", type: "message") { id } }',
+    });
+
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(harness.upstream.requests).toHaveLength(0);
+  });
+
   it('refuses an unknown hash', async () => {
     const { body } = await post({
       extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } },

@@ -160,6 +160,7 @@ describe('upstream text that would leak internals is withheld', () => {
     ['a stack frame', 'Error at handler (/srv/app/vendor/laravel/Router.php:120)'],
     ['SQL', 'SQLSTATE[42S02]: select * from sessions where agent_id = 1'],
     ['an address', 'connect ECONNREFUSED 10.0.3.42:5432'],
+    ['a socket error code', 'read ECONNRESET'],
     ['HTML', '<b>Fatal</b>'],
     ['the caller key', `Key ${KEY} is revoked`],
     ['a control character', 'line one\nline two'],
@@ -171,6 +172,18 @@ describe('upstream text that would leak internals is withheld', () => {
       upstream: { status: 500, code: 'server.error' },
     });
   });
+
+  it.each(['The session has expired.', 'The session has ended.', 'Session already exists.'])(
+    'plain words that start with e are relayed: %s',
+    async (message) => {
+      const extensions = await failWith(envelope(409, { code: 'realtime.conflict', message }));
+
+      expect(extensions).toEqual({
+        code: 'CONFLICT',
+        upstream: { status: 409, code: 'realtime.conflict', message },
+      });
+    },
+  );
 
   it('only the request id and Retry-After are taken from upstream headers', async () => {
     const extensions = await failWith(

@@ -1,7 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.js';
 import type { UtcTimestamp } from '../upstream/models.js';
 
@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
     DateTime: { Input: Date; Output: UtcTimestamp };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    JSON: { Input: unknown; Output: unknown };
   };
 }>({
   plugins: [DirectivePlugin, FederationPlugin],
@@ -32,6 +33,7 @@ builder.addScalarType('DateTime', DateTimeResolver, {
     (typeof value === 'string' ? value : DateTimeResolver.serialize(value)) as UtcTimestamp,
 });
 builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({
   description: 'The entry points of the AgentMC GraphQL gateway.',

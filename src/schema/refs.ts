@@ -1,4 +1,4 @@
-import type { RealtimeSession } from '../upstream/models.js';
+import type { RealtimeSession, RealtimeSignal } from '../upstream/models.js';
 import { builder } from './builder.js';
 
 /*
@@ -20,3 +20,5 @@ export interface AuthenticatedAgent {
 export const AgentRef = builder.objectRef<AuthenticatedAgent>('Agent');
 
 export const RealtimeSessionRef = builder.objectRef<RealtimeSession>('RealtimeSession');
+
+export const RealtimeSignalRef = builder.objectRef<RealtimeSignal>('RealtimeSignal');

@@ -13,9 +13,6 @@ export interface AttemptHooks {
   retrying(route: string, reason: string): void;
 }
 
-/** One attempt in all: for calls that must never be sent twice. */
-export const NO_RETRIES: RetrySettings = Object.freeze({ attempts: 1, baseDelayMs: 0, maxDelayMs: 0 });
-
 /**
  * Every attempt of one upstream call, within its one deadline: the retry loop around the pool.
  * The deadline bounds the call as a whole (connecting, headers, the entire body and every

@@ -2,16 +2,16 @@ import { Pool, type Dispatcher } from 'undici';
 import { AGENT_ID_HEADER, REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
 import type { Caller } from '../caller.js';
 import type { UpstreamSettings } from '../settings.js';
-import { ErrorCode, GatewayError, notOfferedByUpstream } from '../errors.js';
+import { GatewayError, notOfferedByUpstream } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
-import { DeadlineAttempts, NO_RETRIES } from './attempts.js';
+import { DeadlineAttempts } from './attempts.js';
+import { logFailure, logMutation, markOutcome, statusLabel, UnknownStatusWarnings } from './call-outcome.js';
 import type { ApiGeneration, ApiGenerationSetting, ApiGenerationStatus } from './api-generation.js';
 import { ApiGenerationWatch } from './api-generation-watch.js';
 import { CallAbort } from './call-abort.js';
 import { UpstreamCircuitBreaker, type CircuitState } from './circuit-breaker.js';
 import { InflightShare } from './inflight.js';
-import type { RealtimeSession } from './models.js';
 import { discard, readResponse } from './read-response.js';
 import { ROUTES, type Route } from './routes.js';
 
@@ -25,9 +25,6 @@ export interface AgentMcClientOptions {
   logger: Logger;
   metrics: GatewayMetrics;
 }
-
-/** Distinct unknown statuses are logged once each; past this many we stop remembering. */
-const MAX_REMEMBERED_UNKNOWN_STATUSES = 50;
 
 /**
  * The AgentMC REST client: one keep-alive undici pool for the upstream origin, built once per
@@ -44,7 +41,7 @@ export class AgentMcClient {
   readonly #inflight = new InflightShare();
   readonly #basePath: string;
   readonly #options: AgentMcClientOptions;
-  readonly #unknownStatusesSeen = new Set<string>();
+  readonly #unknownStatuses: UnknownStatusWarnings;
   readonly #generations: ApiGenerationWatch;
   /** Epoch milliseconds of the last HTTP answer below 500, for readiness. */
   #lastHealthyAnswerAt = 0;
@@ -64,6 +61,7 @@ export class AgentMcClient {
       keepAliveMaxTimeout: settings.keepAliveMs,
     });
     this.#breaker = new UpstreamCircuitBreaker(settings.breaker, options.logger);
+    this.#unknownStatuses = new UnknownStatusWarnings(options.logger);
     this.#attempts = new DeadlineAttempts(this.#pool, settings.timeouts, {
       answered: (status) => {
         if (status < 500) this.#lastHealthyAnswerAt = Date.now();
@@ -130,8 +128,11 @@ export class AgentMcClient {
     const path = pathOf(params);
     // The agents generation has no agent header: there the key is the agent.
     const actingAs = generation === 'hosts' ? agentId : undefined;
-    const run = (abort: CallAbort) => this.#run(caller, route, path, actingAs, abort);
-    if (!route.idempotent) return this.#inflight.runAlone(run, caller.signal);
+    const body = route.body?.(params, generation);
+    const run = (abort: CallAbort) => this.#run(caller, route, path, body, actingAs, abort);
+    // A mutation is its caller's alone, and runs to its end even if the caller leaves: aborting
+    // a request already sent would only make its outcome unknown.
+    if (!route.idempotent) return run(new CallAbort());
     const shareKey =
       actingAs === undefined
         ? `${caller.digest} ${route.method} ${path}`
@@ -186,6 +187,7 @@ export class AgentMcClient {
     caller: Caller,
     route: Route<Params, Value>,
     path: string,
+    body: unknown,
     actingAs: string | undefined,
     abort: CallAbort,
   ): Promise<Value> {
@@ -201,33 +203,43 @@ export class AgentMcClient {
     const request: Dispatcher.RequestOptions = {
       method: route.method,
       path: `${this.#basePath}${path}`,
-      headers: this.#headersFor(caller, actingAs),
+      headers: this.#headersFor(caller, actingAs, body !== undefined),
       signal: abort,
     };
+    if (body !== undefined) request.body = JSON.stringify(body);
     try {
       const value = await this.#breaker.run(() =>
         this.#attempts.run(
           request,
           abort,
           route.operationId,
-          route.idempotent ? settings.retry : NO_RETRIES,
+          route.idempotent ? settings.retry : { ...settings.retry, unsentOnly: true },
           (response) => readResponse(response, caller.apiKey, route.parse, settings.maxBodyBytes),
         ),
       );
       record('200');
-      if (route.sessionsOf !== undefined) this.#warnAboutUnknownStatuses(route.sessionsOf(value));
+      if (!route.idempotent) logMutation(this.#options.logger, route.operationId, caller);
+      if (route.sessionsOf !== undefined) this.#unknownStatuses.check(route.sessionsOf(value));
       return value;
     } catch (error) {
       record(statusLabel(error));
       if (error instanceof GatewayError) {
+        if (!route.idempotent) {
+          markOutcome(error);
+          logMutation(this.#options.logger, route.operationId, caller, error);
+        }
         if (error.routeMiss) this.#generations.routeMissed(route.operationId);
-        this.#logFailure(error, caller);
+        logFailure(this.#options.logger, error, caller);
       }
       throw error;
     }
   }
 
-  #headersFor({ apiKey, requestId }: Caller, actingAs: string | undefined): Record<string, string> {
+  #headersFor(
+    { apiKey, requestId }: Caller,
+    actingAs: string | undefined,
+    withBody: boolean,
+  ): Record<string, string> {
     const headers: Record<string, string> = {
       'x-api-key': apiKey,
       accept: 'application/json',
@@ -235,55 +247,7 @@ export class AgentMcClient {
     };
     if (requestId !== undefined) headers['x-request-id'] = requestId;
     if (actingAs !== undefined) headers[AGENT_ID_HEADER] = actingAs;
+    if (withBody) headers['content-type'] = 'application/json';
     return headers;
-  }
-
-  #logFailure(error: GatewayError, { fingerprint, requestId }: Caller): void {
-    if (error.code === ErrorCode.CANCELLED) return;
-    const cause = (error.originalError as { code?: unknown } | undefined)?.code;
-    this.#options.logger.warn(
-      {
-        event: 'upstream_failure',
-        code: error.code,
-        status: error.extensions.upstream?.status,
-        cause: typeof cause === 'string' ? cause : undefined,
-        circuitOpen: error.extensions.circuitOpen,
-        keyHash: fingerprint,
-        requestId,
-      },
-      `AgentMC request failed: ${error.code}`,
-    );
-  }
-
-  #warnAboutUnknownStatuses(sessions: readonly RealtimeSession[]): void {
-    for (const session of sessions) {
-      if (session.status !== 'unknown') continue;
-      const seen = this.#unknownStatusesSeen;
-      if (seen.has(session.upstreamStatus) || seen.size >= MAX_REMEMBERED_UNKNOWN_STATUSES) continue;
-      seen.add(session.upstreamStatus);
-      this.#options.logger.warn(
-        { event: 'unknown_session_status', upstreamStatus: session.upstreamStatus },
-        `AgentMC sent realtime session status ${JSON.stringify(session.upstreamStatus)}, ` +
-          'which this gateway does not know; it is served as UNKNOWN (see upstreamStatus).',
-      );
-    }
-  }
-}
-
-/** The `status` label of a finished call: the upstream's HTTP status, or what happened instead. */
-function statusLabel(error: unknown): string {
-  if (!(error instanceof GatewayError)) return 'error';
-  const status = error.extensions.upstream?.status;
-  if (status !== undefined) return String(status);
-  if (error.extensions.circuitOpen) return 'circuit_open';
-  switch (error.code) {
-    case ErrorCode.UPSTREAM_TIMEOUT:
-      return 'timeout';
-    case ErrorCode.CANCELLED:
-      return 'cancelled';
-    case ErrorCode.UPSTREAM_BAD_RESPONSE:
-      return 'bad_response';
-    default:
-      return 'unreachable';
   }
 }

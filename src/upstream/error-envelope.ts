@@ -81,11 +81,13 @@ export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeF
  * error codes of sockets) or the caller's key is withheld rather than relayed.
  */
 const LEAKY_TEXT =
-  /(?:\/[\w.-]+){2,}|[A-Za-z]:\\|\bat \S+ \(|\.(?:php|js|ts|py|rb|java):\d|SQLSTATE|\bselect\b.+\bfrom\b|exception|traceback|<[a-z!/]|\bE[A-Z]{4,}\b|\b\d{1,3}(?:\.\d{1,3}){3}\b|::1\b/i;
+  /(?:\/[\w.-]+){2,}|[A-Za-z]:\\|\bat \S+ \(|\.(?:php|js|ts|py|rb|java):\d|SQLSTATE|\bselect\b.+\bfrom\b|exception|traceback|<[a-z!/]|\b\d{1,3}(?:\.\d{1,3}){3}\b|::1\b/i;
+/** Socket error codes (ECONNRESET, EADDRINUSE): upper case only, so "expired" or "ended" pass. */
+const SOCKET_ERROR_CODE = /\bE[A-Z]{4,}\b/;
 
 export function safeUpstreamText(text: string, apiKey: string): string | undefined {
   if (text.length === 0 || text.length > 300) return undefined;
   if (/[\p{Cc}]/u.test(text)) return undefined;
-  if (text.includes(apiKey) || LEAKY_TEXT.test(text)) return undefined;
+  if (text.includes(apiKey) || LEAKY_TEXT.test(text) || SOCKET_ERROR_CODE.test(text)) return undefined;
   return text;
 }

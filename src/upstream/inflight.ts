@@ -55,20 +55,6 @@ export class InflightShare {
     return this.#wait(shared, callerSignal);
   }
 
-  /**
-   * A call for one caller alone, never joined (one that must not be sent twice): it is aborted,
-   * like a shared call, when its caller goes away.
-   */
-  runAlone<T>(
-    call: (abort: CallAbort) => Promise<T>,
-    callerSignal?: () => AbortSignal | undefined,
-  ): Promise<T> {
-    const abort = new CallAbort();
-    const alone: SharedCall<T> = { abort, waiters: 0, result: call(abort) };
-    alone.result.catch(() => undefined);
-    return this.#wait(alone, callerSignal);
-  }
-
   /** Whether a call for `key` is in flight now, which a new caller would join. */
   has(key: string): boolean {
     return this.#calls.has(key);

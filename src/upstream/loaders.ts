@@ -3,8 +3,8 @@ import { REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
 import type { CallerSource } from '../caller.js';
 import type { ApiGeneration } from './api-generation.js';
 import type { AgentMcClient } from './client.js';
-import type { AgentIdentity, RealtimeSession } from './models.js';
-import { ROUTES, type RequestedSessionsScope } from './routes.js';
+import type { AgentIdentity, RealtimeSession, RealtimeSignalList } from './models.js';
+import { ROUTES, type RequestedSessionsScope, type SignalsParams } from './routes.js';
 
 /** The loaders of one GraphQL request, bound to its caller; never shared between requests. */
 export interface Loaders {
@@ -19,15 +19,30 @@ export interface Loaders {
    * agent's with an agent key). An id not in that list resolves to null.
    */
   readonly sessionById: DataLoader<string, RealtimeSession | null>;
+  /**
+   * A page of a session's signals, by its arguments and agent: identical fields share one call.
+   * Also how one session is read (`limit: 1`).
+   */
+  readonly signals: DataLoader<SignalsQuery, RealtimeSignalList, string>;
   /** The agent an agent key authenticates, fetched on first use and at most once per request. */
   agentIdentity(): Promise<AgentIdentity>;
   /** The API generation this request's calls go to, decided once per request. */
   generation(): Promise<ApiGeneration>;
 }
 
+/** A signals page and the agent it is read as (`X-Agent-Id` on the hosts generation). */
+export interface SignalsQuery extends SignalsParams {
+  readonly agentId: string | undefined;
+}
+
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 const scopeKey = ({ agentId, limit }: RequestedSessionsScope) =>
   agentId === undefined ? String(limit) : `${agentId}:${limit}`;
+const signalsKey = ({ agentId, sessionId, afterId, limit, excludeSender }: SignalsQuery) =>
+  `${agentId ?? ''}:${sessionId}:${afterId ?? ''}:${limit}:${excludeSender ?? ''}`;
+
+/** Statuses that say a session is not there for this key: its entity resolves to null. */
+const ABSENT = new Set(['NOT_FOUND']);
 
 /**
  * Built per request, each loader on first use: requests that never reach the upstream (a
@@ -42,6 +57,7 @@ class RequestLoaders implements Loaders {
   readonly #credential: CallerSource;
   #requestedSessions: DataLoader<RequestedSessionsScope, RealtimeSession[], string> | undefined;
   #sessionById: DataLoader<string, RealtimeSession | null> | undefined;
+  #signals: DataLoader<SignalsQuery, RealtimeSignalList, string> | undefined;
   #identity: Promise<AgentIdentity> | undefined;
   #generation: Promise<ApiGeneration> | undefined;
 
@@ -74,17 +90,57 @@ class RequestLoaders implements Loaders {
 
   get sessionById(): DataLoader<string, RealtimeSession | null> {
     return (this.#sessionById ??= new DataLoader(async (ids) => {
+      let listed: Map<string, RealtimeSession>;
       try {
         const sessions = await this.requestedSessions.load({
           agentId: undefined,
           limit: REQUESTED_SESSIONS_LIMIT.max,
         });
-        const byId = new Map(sessions.map((session) => [String(session.id), session]));
-        return ids.map((id) => byId.get(id) ?? null);
+        listed = new Map(sessions.map((session) => [String(session.id), session]));
       } catch (error) {
         return ids.map(() => asError(error));
       }
+      // Not among the listed: the session the signals list (`limit=1`) returns, if the key may see it.
+      return Promise.all(ids.map((id) => listed.get(id) ?? this.#sessionThroughSignals(id)));
     }));
+  }
+
+  get signals(): DataLoader<SignalsQuery, RealtimeSignalList, string> {
+    return (this.#signals ??= new DataLoader(
+      (queries) =>
+        Promise.all(
+          queries.map(async (query) => {
+            try {
+              return await this.#client.call(
+                this.#credential.caller(),
+                ROUTES.listAgentRealtimeSignals,
+                query,
+                query.agentId,
+              );
+            } catch (error) {
+              return asError(error);
+            }
+          }),
+        ),
+      { cacheKeyFn: signalsKey },
+    ));
+  }
+
+  async #sessionThroughSignals(id: string): Promise<RealtimeSession | null | Error> {
+    if (!/^[1-9]\d{0,18}$/.test(id)) return null;
+    try {
+      const query = {
+        sessionId: id,
+        afterId: undefined,
+        limit: 1,
+        excludeSender: undefined,
+        agentId: undefined,
+      };
+      return (await this.signals.load(query)).session;
+    } catch (error) {
+      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      return typeof code === 'string' && ABSENT.has(code) ? null : asError(error);
+    }
   }
 
   agentIdentity(): Promise<AgentIdentity> {

@@ -1,4 +1,4 @@
-import type { WireSessionStatus, WireSocket } from '../agentmc-wire.js';
+import type { WireSessionStatus, WireSignalSender, WireSocket } from '../agentmc-wire.js';
 
 /*
  * What validated payloads become: the types the schema serves (camelCase, timestamps in UTC,
@@ -49,4 +49,35 @@ export interface RealtimeSession {
 
 export interface AgentIdentity {
   id: number;
+}
+
+/** A sender the API added after this gateway was built is served as UNKNOWN, never an error. */
+export type SignalSender = WireSignalSender | 'unknown';
+
+/** One signal of a session, as the schema serves it. */
+export interface RealtimeSignal {
+  id: number;
+  teamId: number;
+  agentId: number;
+  sessionId: number;
+  sender: SignalSender;
+  /** The sender exactly as sent; differs from `sender` only when that is `unknown`. */
+  upstreamSender: string;
+  type: string;
+  payload: Record<string, unknown> | Record<string, unknown>[] | null;
+  createdAt: UtcTimestamp | null;
+  updatedAt: UtcTimestamp | null;
+  /** The session the answer carried it with (the list's or the create's `session`). */
+  session: RealtimeSession;
+}
+
+/** A page of `listAgentRealtimeSignals`: its rows in id order, and the session they belong to. */
+export interface RealtimeSignalList {
+  signals: RealtimeSignal[];
+  session: RealtimeSession;
+}
+
+/** `authenticate*RealtimeSocket`: the Pusher channel signature. */
+export interface SocketAuthorization {
+  auth: string;
 }

@@ -41,10 +41,10 @@ const RFC3339_DATE_TIME =
  * five times faster than zod here, with no allocation per field (zod's allocations were a
  * quarter of the gateway's garbage). Unknown fields are ignored; `toRealtimeSession` picks.
  */
-const ajv = new Ajv({ formats: { 'date-time': RFC3339_DATE_TIME } });
+export const ajv = new Ajv({ formats: { 'date-time': RFC3339_DATE_TIME } });
 
-const recordId = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const timestamp = { type: 'string', format: 'date-time', nullable: true } as const;
+export const recordId = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+export const timestamp = { type: 'string', format: 'date-time', nullable: true } as const;
 
 const socketPayloadSchema = {
   type: 'object',
@@ -69,7 +69,7 @@ const socketPayloadSchema = {
   },
 } as const;
 
-const sessionPayloadSchema = {
+export const sessionPayloadSchema = {
   type: 'object',
   required: [
     'id',
@@ -110,7 +110,7 @@ const sessionPayloadSchema = {
 type Timestamp = string | null;
 
 /** A session exactly as the API sends it, once the validator has accepted it. */
-interface SessionPayload {
+export interface SessionPayload {
   id: number;
   team_id: number;
   agent_id: number;
@@ -145,14 +145,14 @@ const isRequestedSessionsPayload = ajv.compile<{ data: SessionPayload[] }>({
  * formatting Dates while writing them tripled the cost of serialising a response. The API's own
  * form, whole seconds in UTC, is completed by hand; anything else goes through Date.
  */
-function toUtcTimestamp(timestamp: string | null): UtcTimestamp | null {
+export function toUtcTimestamp(timestamp: string | null): UtcTimestamp | null {
   if (timestamp === null) return null;
   if (timestamp.length === 20 && timestamp.endsWith('Z'))
     return `${timestamp.slice(0, 19)}.000Z` as UtcTimestamp;
   return new Date(timestamp).toISOString() as UtcTimestamp;
 }
 
-function toRealtimeSession(session: SessionPayload): RealtimeSession {
+export function toRealtimeSession(session: SessionPayload): RealtimeSession {
   const { socket, meta } = session;
   return {
     id: session.id,
@@ -212,7 +212,7 @@ export function parseAgentIdentity(json: unknown): ParseResult<AgentIdentity> {
  * `data[3].status`, from the first error of the last validation: built from our schema's keys
  * and the body's indexes only, never from upstream text (an unknown key is not named).
  */
-function failurePath(validate: ValidateFunction): string {
+export function failurePath(validate: ValidateFunction): string {
   const error: ErrorObject | undefined = validate.errors?.[0];
   if (!error) return '';
   const parts = error.instancePath.split('/').slice(1);

@@ -7,7 +7,26 @@ export interface RetrySettings {
   /** Upper bound of the first backoff; it doubles with each retry, up to `maxDelayMs`. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Retry only failures that prove the request was never sent (a refused or unreachable
+   * connection), and no answer at all: what a mutation, which must reach AgentMC at most once,
+   * may still retry.
+   */
+  unsentOnly?: boolean;
 }
+
+/** Connect failures: the request never left, so even a mutation may be sent again. */
+export const RETRYABLE_UNSENT_CODES = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+] as const;
+const UNSENT: ReadonlySet<string> = new Set(RETRYABLE_UNSENT_CODES);
 
 /** Answers that say "try again": a gateway in front of AgentMC failing, or AgentMC overloaded. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
@@ -40,6 +59,8 @@ export function delayBeforeRetry(
   random: () => number = Math.random,
 ): number | undefined {
   if (attemptsMade >= settings.attempts) return undefined;
+  if (settings.unsentOnly && (error.statusCode !== undefined || !UNSENT.has(error.code ?? '')))
+    return undefined;
   const status = error.statusCode;
   if (status !== undefined) {
     const header = error.headers?.['retry-after'];

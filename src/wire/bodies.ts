@@ -6,6 +6,33 @@
 /** The range the API documents for `limit` on the requested-sessions list. */
 export const REQUESTED_SESSIONS_LIMIT = { min: 1, max: 100, default: 20 } as const;
 
+/** `limit` on the signals list (`after_id` is an integer ≥ 0: "id greater than"). */
+export const SIGNALS_LIMIT = { min: 1, max: 200 } as const;
+
+/** Who sent a signal, as the API spells it. */
+export const SIGNAL_SENDERS = ['agent', 'browser', 'system'] as const;
+export type WireSignalSender = (typeof SIGNAL_SENDERS)[number];
+
+/** How a session may be closed (`closeAgentRealtimeSession`'s `status`). */
+export const CLOSE_STATUSES = ['closed', 'failed'] as const;
+
+/** The statuses after which a session takes no more signals. */
+export const ENDED_SESSION_STATUSES = ['closed', 'failed', 'expired'] as const;
+
+/**
+ * The documented limits of the lifecycle's request bodies. The two patterns are written PHP-style
+ * in the documents (`/^[a-z0-9_.:-]+$/i`): case-insensitive.
+ */
+export const LIFECYCLE_LIMITS = {
+  signalType: { maxLength: 64, pattern: /^[a-z0-9_.:-]+$/i },
+  ownerToken: { minLength: 16, maxLength: 128, pattern: /^[a-z0-9:_-]+$/i },
+  reason: { maxLength: 500 },
+  socketId: { maxLength: 100, pattern: /^\d+\.\d+$/ },
+  channelName: { maxLength: 190 },
+  /** "keep ≲48KB for websocket broadcast": guidance, which the gateway enforces (configurable). */
+  payloadBytes: 48 * 1024,
+} as const;
+
 /** The lifecycle statuses the API documents for a realtime session, in its own spelling. */
 export const SESSION_STATUSES = ['requested', 'claimed', 'active', 'closed', 'failed', 'expired'] as const;
 export type WireSessionStatus = (typeof SESSION_STATUSES)[number];
@@ -130,4 +157,54 @@ export function wireInstructions(
     files: [],
     ...overrides,
   };
+}
+
+/** One `AgentRealtimeSignal` as the API sends it. */
+export type WireSignal = {
+  id: number;
+  team_id: number;
+  agent_id: number;
+  session_id: number;
+  sender: WireSignalSender | (string & {});
+  type: string;
+  payload: Record<string, unknown> | Record<string, unknown>[] | null;
+  created_at: WireTimestamp;
+  updated_at: WireTimestamp;
+};
+
+/** A documented signal from a few overrides: sender `agent`, type `message`, no payload. */
+export function wireSignal(overrides: Partial<WireSignal> = {}): WireSignal {
+  return {
+    id: 1,
+    team_id: 1,
+    agent_id: 1,
+    session_id: 1,
+    sender: 'agent',
+    type: 'message',
+    payload: null,
+    created_at: null,
+    updated_at: null,
+    ...overrides,
+  };
+}
+
+/** `listAgentRealtimeSignals`' 200 body: the page and the session it belongs to. */
+export function signalsBody(
+  signals: WireSignal[],
+  session: WireSession,
+): { data: WireSignal[]; session: WireSession } {
+  return { data: signals, session };
+}
+
+/** `createAgentRealtimeSignal`'s 200 body. */
+export function signalBody(
+  signal: WireSignal,
+  session: WireSession,
+): { data: WireSignal; session: WireSession } {
+  return { data: signal, session };
+}
+
+/** The 200 body of claim and close. */
+export function sessionBody(session: WireSession): { data: WireSession } {
+  return { data: session };
 }

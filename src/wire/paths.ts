@@ -10,6 +10,11 @@ export const API_PREFIX = '/api/v1';
 export const AGENTS_PATHS = {
   listAgentRealtimeRequestedSessions: '/agents/realtime/sessions/requested',
   getAgentInstructions: '/agents/instructions',
+  claimAgentRealtimeSession: '/agents/realtime/sessions/{session}/claim',
+  listAgentRealtimeSignals: '/agents/realtime/sessions/{session}/signals',
+  createAgentRealtimeSignal: '/agents/realtime/sessions/{session}/signals',
+  closeAgentRealtimeSession: '/agents/realtime/sessions/{session}/close',
+  authenticateAgentRealtimeSocket: '/agents/realtime/sessions/{session}/socket-auth',
 } as const;
 
 /**
@@ -20,7 +25,19 @@ export const AGENTS_PATHS = {
 export const HOSTS_PATHS = {
   listAgentRealtimeRequestedSessions: '/hosts/realtime/sessions/requested',
   getAgentInstructions: '/agents/instructions',
+  claimAgentRealtimeSession: '/hosts/realtime/sessions/{session}/claim',
+  listAgentRealtimeSignals: '/hosts/realtime/sessions/{session}/signals',
+  createAgentRealtimeSignal: '/hosts/realtime/sessions/{session}/signals',
+  closeAgentRealtimeSession: '/hosts/realtime/sessions/{session}/close',
+  authenticateAgentRealtimeSocket: '/hosts/realtime/sessions/{session}/socket-auth',
+  /** Signs the host watch channel that announces newly requested sessions; no `X-Agent-Id`. */
+  authenticateHostRealtimeSocket: '/hosts/realtime/socket-auth',
 } as const;
+
+/** A session path with its `{session}` filled in (an integer ≥ 1, already checked). */
+export function sessionPath(template: string, sessionId: string | number): string {
+  return template.replace('{session}', String(sessionId));
+}
 
 /** The header (and query parameter) by which a host key acts as one of its agents, an integer ≥ 1. */
 export const AGENT_ID_HEADER = 'x-agent-id';
