@@ -3,7 +3,13 @@
  * `AgentRealtimeSession` shape (src/agentmc-wire.ts). Varied on purpose (every status, nulls, small
  * meta objects) so each target does the same mapping work a real answer would make it do.
  */
-import { SESSION_STATUSES, wireSession, type WireSession } from '../src/agentmc-wire.js';
+import {
+  SESSION_STATUSES,
+  signalBody,
+  wireSession,
+  wireSignal,
+  type WireSession,
+} from '../src/agentmc-wire.js';
 
 const BASE_TIME = Date.parse('2026-02-22T17:00:00Z');
 
@@ -34,3 +40,27 @@ export function session(index: number): WireSession {
 
 /** The sessions a `limit` returns: the first `limit` of one fixed list. */
 export const sessions = (limit: number): WireSession[] => Array.from({ length: limit }, (_, i) => session(i));
+
+/** The session the send-signal path posts to: an active one (`session(2)`, id 9002). */
+export const BENCH_SESSION_ID = 9002;
+/** The id of the signal every send-signal POST is answered with (one precomputed body). */
+export const BENCH_SIGNAL_ID = 70001;
+
+/** `createAgentRealtimeSignal`'s 200 body for every send-signal POST: the signal and its session. */
+export function createdSignalBody() {
+  const active = session(BENCH_SESSION_ID - 9000);
+  return signalBody(
+    wireSignal({
+      id: BENCH_SIGNAL_ID,
+      team_id: active.team_id,
+      agent_id: active.agent_id,
+      session_id: active.id,
+      sender: 'agent',
+      type: 'message',
+      payload: { text: 'hello from the bench', seq: 1 },
+      created_at: at(40),
+      updated_at: at(40),
+    }),
+    active,
+  );
+}

@@ -2,15 +2,22 @@
  * npm run bench: our gateway against the REST ceiling and two baselines a user might pick
  * instead, on one machine, in one run. See bench/README.md for what each number means.
  *
- *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--duration=10]
- *                    [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
+ *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--paths=sessions,send-signal]
+ *                    [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
  *
  * Over 250 lines on purpose: the runner reads as one sequence (build, start, verify, rounds, report).
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runFixedRateRound } from './lib/fixed-rate.js';
-import { medianRound, problemCount, runRound, type LoadSettings, type Observed } from './lib/load.js';
+import {
+  medianRound,
+  problemCount,
+  runRound,
+  type LoadSettings,
+  type Observed,
+  type UpstreamStats,
+} from './lib/load.js';
 import { API_KEY_COUNT } from './lib/requests.js';
 import { parseOptions, type BenchOptions, type TargetName } from './lib/options.js';
 import {
@@ -29,12 +36,21 @@ import {
   comparisons,
   comparisonTable,
   matrixTable,
+  postsPerMutationProblems,
+  sendSignalTable,
   writeResults,
   type TargetResult,
 } from './lib/report.js';
 import { verifyOne, verifySame, type Answer } from './lib/verify.js';
 import { liveTable, runLiveBench, writeLiveResults } from './live.js';
-import { aliasedQuery, restCall, sessionsQuery, type Workload } from './lib/workloads.js';
+import {
+  aliasedQuery,
+  restCall,
+  restSignalPost,
+  sendSignalMutation,
+  sessionsQuery,
+  type Workload,
+} from './lib/workloads.js';
 import { gatewayNodeArgs } from '../scripts/gateway-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -83,9 +99,12 @@ function build(): void {
   );
 }
 
-async function startUpstream(
-  pinned: boolean,
-): Promise<{ service: Service; observed: (pid: number) => Observed }> {
+interface Upstream {
+  readonly service: Service;
+  observed(pid: number): Observed;
+}
+
+async function startUpstream(pinned: boolean): Promise<Upstream> {
   const service = await startService({
     name: 'upstream',
     args: [SCRIPTS.upstream],
@@ -93,9 +112,8 @@ async function startUpstream(
     cpu: pinned ? LOAD_CPU : undefined,
   });
   const statsUrl = new URL('/__stats', service.url);
-  const upstreamRequests = async () =>
-    ((await (await fetch(statsUrl)).json()) as { requests: number }).requests;
-  return { service, observed: (pid) => ({ pid, upstreamPid: service.pid, upstreamRequests }) };
+  const upstreamStats = async () => (await (await fetch(statsUrl)).json()) as UpstreamStats;
+  return { service, observed: (pid) => ({ pid, upstreamPid: service.pid, upstreamStats }) };
 }
 
 async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamUrl: string, pinned: boolean) {
@@ -176,8 +194,7 @@ async function measure(
 }
 
 /** Default mode: every named target, the same limit-20 query, one after another. */
-async function compareTargets(options: BenchOptions, pinned: boolean) {
-  const upstream = await startUpstream(pinned);
+async function compareTargets(options: BenchOptions, pinned: boolean, upstream: Upstream) {
   const targets: Target[] = [];
   for (const name of options.targets) {
     if (name === 'direct') {
@@ -201,12 +218,56 @@ async function compareTargets(options: BenchOptions, pinned: boolean) {
       }),
     );
   }
-  return { upstreamUrl: upstream.service.url, results };
+  const gateway = targets.find((target) => target.name === 'gateway')?.service;
+  return { results, gateway };
+}
+
+/**
+ * The send-signal path: `sendRealtimeSignal` through the gateway and the same POST on `direct`,
+ * max-rate rounds only (a mutation's cost and its upstream POSTs, not a latency target). Reuses
+ * the gateway the sessions comparison started, warm, or starts one.
+ */
+async function sendSignalPath(
+  options: BenchOptions,
+  pinned: boolean,
+  upstream: Upstream,
+  running: Service | undefined,
+): Promise<TargetResult[]> {
+  const targets: Target[] = [];
+  if (options.targets.includes('direct')) {
+    targets.push({
+      name: 'direct',
+      service: upstream.service,
+      workload: restSignalPost(upstream.service.url),
+    });
+  }
+  if (options.targets.includes('gateway')) {
+    const service = running ?? (await startGraphqlTarget('gateway', upstream.service.url, pinned));
+    targets.push({ name: 'gateway', service, workload: sendSignalMutation(service.url) });
+  }
+  if (targets.length === 0) {
+    log('send-signal: skipped (measured on direct and gateway only, and --targets names neither)');
+    return [];
+  }
+  for (const target of targets) await verifyOne(`${target.name} send-signal`, target.workload);
+  log(`verified: ${targets.map((target) => target.name).join(', ')} answer the send-signal path correctly`);
+  const results: TargetResult[] = [];
+  for (const target of targets) {
+    log(`measuring ${target.name} send-signal (${target.workload.method} ${target.workload.url})`);
+    const result = await measure(target, options, upstream.observed(target.service.pid), {
+      warmup: true,
+      fixedRate: false,
+    });
+    // At most once, and not zero times: every mutation sent is exactly one upstream POST.
+    const wrongPosts = target.name === 'gateway' ? postsPerMutationProblems(result) : [];
+    for (const problem of wrongPosts) log(`  gateway send-signal: ${problem}`);
+    results.push({ ...result, problems: result.problems + wrongPosts.length });
+  }
+  return results;
 }
 
 /** --matrix: how the gateway's cost grows with `limit` and with repeated (aliased) fields. */
-async function costMatrix(options: BenchOptions, pinned: boolean) {
-  const upstream = await startUpstream(pinned);
+async function costMatrix(options: BenchOptions, pinned: boolean, upstream: Upstream) {
   const gateway = await startGraphqlTarget('gateway', upstream.service.url, pinned);
   const workloads = [
     ...[1, 20, 100].map((limit) => sessionsQuery(gateway.url, limit)),
@@ -222,7 +283,7 @@ async function costMatrix(options: BenchOptions, pinned: boolean) {
     // One warm-up for the process; the cases after it share a warm JIT and pools.
     results.push(await measure(target, options, observed, { warmup: i === 0, fixedRate: false }));
   }
-  return { upstreamUrl: upstream.service.url, results };
+  return results;
 }
 
 async function main(): Promise<void> {
@@ -239,9 +300,21 @@ async function main(): Promise<void> {
   log(`pinning: ${pinning.pinned ? 'applied' : 'NOT applied'} (${pinning.reason})`);
   build();
 
-  const { upstreamUrl, results } = options.matrix
-    ? await costMatrix(options, pinning.pinned)
-    : await compareTargets(options, pinning.pinned);
+  const upstream = await startUpstream(pinning.pinned);
+  let results: TargetResult[] = [];
+  let sendSignal: TargetResult[] = [];
+  if (options.matrix) {
+    results = await costMatrix(options, pinning.pinned, upstream);
+  } else {
+    let gateway: Service | undefined;
+    if (options.paths.includes('sessions')) {
+      ({ results, gateway } = await compareTargets(options, pinning.pinned, upstream));
+    }
+    if (options.paths.includes('send-signal')) {
+      sendSignal = await sendSignalPath(options, pinning.pinned, upstream, gateway);
+    }
+  }
+  const upstreamUrl = upstream.service.url;
 
   const keys = options.oneKey ? 'one shared API key' : `${API_KEY_COUNT} API keys rotated per request`;
   log('');
@@ -249,11 +322,18 @@ async function main(): Promise<void> {
     `${options.matrix ? 'cost matrix (gateway)' : 'comparison'}: ${options.rounds} × ${options.duration} s max-rate rounds, ` +
       `${options.connections} connections, ${keys}; fixed rate ${options.rate} req/s; pinned: ${pinning.pinned ? 'yes' : 'no'}`,
   );
-  log(options.matrix ? matrixTable(results) : comparisonTable(results));
+  if (results.length > 0) log(options.matrix ? matrixTable(results) : comparisonTable(results));
   const compared = options.matrix ? {} : comparisons(results);
   for (const line of comparisonLines(compared)) log(line);
+  if (sendSignal.length > 0) {
+    log('');
+    log(
+      `send-signal path: sendRealtimeSignal through the gateway, the same POST direct; max-rate rounds only`,
+    );
+    log(sendSignalTable(sendSignal));
+  }
 
-  for (const result of results) {
+  for (const result of [...results, ...sendSignal]) {
     const other = Math.max(...result.maxRateRounds.map((round) => round.otherLoadPercent));
     if (other > BUSY_WARNING_PERCENT) {
       log(
@@ -270,9 +350,14 @@ async function main(): Promise<void> {
       );
     }
   }
-  const flagged = results.filter((result) => result.problems > 0);
-  for (const result of flagged) {
-    log(`FLAGGED: ${result.name} had ${result.problems} failed or wrong responses during measurement`);
+  const flagged = [
+    ...results.filter((result) => result.problems > 0).map((result) => result.name),
+    ...sendSignal.filter((result) => result.problems > 0).map((result) => `${result.name} send-signal`),
+  ];
+  for (const name of flagged) {
+    log(
+      `FLAGGED: ${name} had failed or wrong responses (or POSTs per mutation other than 1.00) during measurement`,
+    );
   }
   const file = await writeResults(RESULTS_DIR, startedAt, {
     mode: options.matrix ? 'matrix' : 'comparison',
@@ -288,10 +373,31 @@ async function main(): Promise<void> {
     upstreamUrl,
     results,
     comparisons: compared,
-    flagged: flagged.map((result) => result.name),
+    ...(sendSignal.length > 0 ? { sendSignal: sendSignalSummary(sendSignal) } : {}),
+    flagged,
   });
   log(`results: ${file} (and bench/results/latest.json)`);
   if (flagged.length > 0) process.exitCode = 1;
+}
+
+/** The results JSON's `sendSignal`: every target's rounds, and the two figures the issue asks for. */
+function sendSignalSummary(results: readonly TargetResult[]) {
+  const gateway = results.find((result) => result.name === 'gateway');
+  const direct = results.find((result) => result.name === 'direct');
+  return {
+    results,
+    ...(gateway
+      ? {
+          gatewayReqPerSec: gateway.median.reqPerSec,
+          upstreamPostsPerMutation: gateway.median.upstreamPostsPerRequest,
+          upstreamPostsPerMutationByRound: gateway.maxRateRounds.map(
+            (round) => round.upstreamPostsPerRequest,
+          ),
+        }
+      : {}),
+    ...(direct ? { directReqPerSec: direct.median.reqPerSec } : {}),
+    ...(gateway && direct ? { gatewayOverDirect: gateway.median.reqPerSec / direct.median.reqPerSec } : {}),
+  };
 }
 
 // No orphans: children end on success, on failure and on Ctrl-C; SIGKILL if the runner just exits.

@@ -7,3 +7,4 @@
 export * from './wire/bodies.js';
 export * from './wire/errors.js';
 export * from './wire/paths.js';
+export * from './wire/operations.js';

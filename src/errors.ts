@@ -70,9 +70,9 @@ const codeByStatus: Readonly<Record<number, MessageCode>> = {
 
 const messageByCode = {
   UNAUTHENTICATED: 'The AgentMC API rejected the API key. Check the key sent in X-Api-Key.',
-  FORBIDDEN: 'The AgentMC API refused this API key access to the requested sessions.',
-  NOT_FOUND: 'The AgentMC API found no agent for this API key.',
-  CONFLICT: 'The AgentMC API reported a conflict with the current state of the agent.',
+  FORBIDDEN: 'The AgentMC API refused this API key access (to this agent, or this session).',
+  NOT_FOUND: 'The AgentMC API found no such agent or session for this API key (or it is gone).',
+  CONFLICT: 'The AgentMC API reported a conflict with the current state of the session.',
   BAD_USER_INPUT: 'The AgentMC API rejected the request as invalid.',
   BAD_REQUEST: 'The request cannot be run.',
   RATE_LIMITED: 'The AgentMC API is rate limiting this API key.',
@@ -270,8 +270,12 @@ export function invalidArgument(argumentName: string, rule: string): GatewayErro
 
 /** A claim AgentMC refused (409) that is not the caller's own: the session's status says why. */
 export function claimedByAnother(conflict: GatewayError, sessionStatus: string): GatewayError {
+  const why =
+    sessionStatus === 'claimed' || sessionStatus === 'active'
+      ? `it is ${sessionStatus} by another owner (its claim_owner_token is not this ownerToken)`
+      : `it is ${sessionStatus}`;
   return new GatewayError(
-    `The session cannot be claimed: it is ${sessionStatus} and not claimed with this ownerToken. ${conflict.message}`,
+    `The session cannot be claimed: ${why}. (upstream status ${conflict.extensions.upstream?.status ?? 409})`,
     { ...conflict.extensions, sessionStatus: sessionStatus.toUpperCase() },
     conflict.originalError ?? conflict,
   );

@@ -6,7 +6,6 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './settings.js';
@@ -23,12 +22,15 @@ import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestErrorCodes } from './plugins/use-request-error-codes.js';
 import { RedisFeedBus } from './live/redis-feed-bus.js';
 import { RequestedSessionsFeeds } from './live/requested-sessions-feed.js';
+import { RedisSignalBus } from './live/signal-redis-bus.js';
+import { SignalFeeds } from './live/signals-feed.js';
 import { createReadinessCheck } from './readiness.js';
 import { withRequestBodyLimit } from './request-body-limit.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
 import { graphiqlExample } from './graphiql-example.js';
+import { trustedDocumentsOnly } from './trusted-documents.js';
 import { attachWebSocketServer } from './websocket.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -45,31 +47,6 @@ const reportAsValidationError = {
   ],
 };
 
-/**
- * Only the documents of the manifest run, named by hash (`documentId`, or Apollo's
- * `extensions.persistedQuery.sha256Hash`); any other document is refused before parsing.
- */
-function trustedDocumentsOnly(documents: ReadonlyMap<string, string>): Plugin {
-  return usePersistedOperations({
-    allowArbitraryOperations: false,
-    getPersistedOperation: (hash) => documents.get(hash) ?? null,
-    customErrors: {
-      notFound: {
-        message: 'Unknown document hash: only the documents of the trusted manifest can run here.',
-        extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND },
-      },
-      persistedQueryOnly: {
-        message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
-        extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
-      },
-      keyNotFound: {
-        message: 'Only trusted documents can run here: send the hash of a document from the manifest.',
-        extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
-      },
-    },
-  }) as Plugin;
-}
-
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** A node:http server around Yoga, not listening yet. */
@@ -77,6 +54,7 @@ export interface Gateway {
   client: AgentMcClient;
   metrics: GatewayMetrics;
   feeds: RequestedSessionsFeeds;
+  signalFeeds: SignalFeeds;
   /** Ends live subscriptions and the WebSocket server, so the HTTP server can close promptly. */
   stopLive(): Promise<void>;
   /** Releases the upstream pool; call after the HTTP server has stopped. */
@@ -111,6 +89,18 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
   // Never awaited: calls made before the document is read wait for it (within one deadline).
   void client.detectApiGeneration();
   const feeds = new RequestedSessionsFeeds(client, config.live, logger, feedBus);
+  // One budget of subscriptions for both kinds of feed; the signals bus shares feedBus's connections.
+  const signalFeeds = new SignalFeeds(
+    client,
+    { intervalMs: config.live.signalsIntervalMs, maxBackoffMs: config.live.maxBackoffMs },
+    feeds.caps,
+    logger,
+    feedBus &&
+      new RedisSignalBus(feedBus, {
+        lockTtlMs: 2 * config.live.signalsIntervalMs + config.upstream.timeouts.totalMs,
+        logger,
+      }),
+  );
   const { limits } = config;
   const example = graphiqlExample(config.apiGeneration);
   const allowedOrigins = new Set(config.corsOrigins);
@@ -136,18 +126,27 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
           }
         : false;
     },
-    context: (initial) => createContext(initial, { client, feeds, fallbackApiKey: config.fallbackApiKey }),
+    context: (initial) =>
+      createContext(initial, {
+        client,
+        feeds,
+        signalFeeds,
+        limits: config.realtime,
+        fallbackApiKey: config.fallbackApiKey,
+      }),
     plugins: [
       useRequestId(),
       useMetricsEndpoint(metrics),
       ...(config.trustedDocuments ? [trustedDocumentsOnly(config.trustedDocuments)] : []),
       // Compiles each query once into plain JavaScript for execution and serialisation.
-      // Subscriptions stay with graphql-js: graphql-jit loses their arguments' errors.
+      // Subscriptions and mutations stay with graphql-js: graphql-jit loses subscriptions'
+      // argument errors, and reads a JSON literal without its variables (`payload: { text: $t }`
+      // became `{}`), which for a mutation is data lost.
       useGraphQlJit(
         {},
         {
           enableIf: ({ document, operationName }) =>
-            getOperationAST(document, operationName)?.operation !== 'subscription',
+            getOperationAST(document, operationName)?.operation === 'query',
         },
       ),
       useOperationMetrics(metrics),
@@ -191,15 +190,17 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     { keepAliveTimeout: config.keepAliveMs },
     withRequestBodyLimit(yoga, limits.maxRequestBytes),
   );
-  const webSocket = attachWebSocketServer(httpServer, yoga, GRAPHQL_PATH);
+  const webSocket = attachWebSocketServer(httpServer, yoga, GRAPHQL_PATH, config.trustedDocuments);
   return {
     yoga,
     httpServer,
     client,
     metrics,
     feeds,
+    signalFeeds,
     stopLive: async () => {
       feeds.close();
+      signalFeeds.close();
       await Promise.all([webSocket.close(), feedBus?.close()]);
     },
     closeUpstream: () => client.close(),

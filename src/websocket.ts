@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { GatewayContext } from './context.js';
+import { ErrorCode } from './errors.js';
+import { withErrorCode } from './plugins/use-request-error-codes.js';
+import { trustedDocumentText } from './trusted-documents.js';
 import { assignRequestId } from './plugins/use-request-id.js';
 
 /**
@@ -37,6 +40,7 @@ export function attachWebSocketServer(
   httpServer: Server,
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>,
   path: string,
+  trustedDocuments?: ReadonlyMap<string, string>,
 ): { close(): Promise<void> } {
   const webSocketServer = new WebSocketServer({ server: httpServer, path });
   const disposable = useServer<Record<string, unknown>>(
@@ -48,15 +52,30 @@ export function attachWebSocketServer(
         for (const [name, value] of Object.entries(context.extra.request.headers)) {
           if (typeof value === 'string') upgrade.set(name, value);
         }
+        // POST: Yoga refuses mutations from any other method (a GET could be a cross-site link).
         const request = new Request(`http://localhost${path}`, {
+          method: 'POST',
           headers: headersFrom(context.connectionParams, upgrade),
         });
         // Each operation is a request of its own: its id is sent upstream and logged.
         assignRequestId(request);
-        const enveloped = yoga.getEnveloped({ request, params: payload } as never);
-        const document = enveloped.parse(payload.query);
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        // The manifest's text, named by hash, as over HTTP: a text of the client's own never runs.
+        const query =
+          trustedDocuments === undefined ? payload.query : trustedDocumentText(trustedDocuments, payload);
+        if (query instanceof GraphQLError) return [query];
+        const enveloped = yoga.getEnveloped({ request, params: { ...payload, query } } as never);
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(query);
+        } catch (error) {
+          // Returned, not thrown: graphql-ws would close the whole connection (4500) on a throw.
+          if (error instanceof GraphQLError) return [withErrorCode(error, ErrorCode.GRAPHQL_PARSE_FAILED)];
+          throw error;
+        }
+        const errors: readonly GraphQLError[] = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) {
+          return errors.map((error) => withErrorCode(error, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+        }
         return {
           schema: enveloped.schema,
           document,

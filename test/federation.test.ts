@@ -1,3 +1,4 @@
+// Over 250 lines: both real gateways (Hive Gateway, Apollo) composed once for every federation case.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

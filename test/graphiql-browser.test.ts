@@ -136,8 +136,13 @@ async function typeHeaders(text: string): Promise<void> {
   await expect.poll(() => editorText(editor), { timeout: SLOW }).toBe(text);
 }
 
-async function runAndWaitFor(expected: string): Promise<string> {
+/**
+ * Runs `operation` of the document and waits for `expected` in the result. The default document
+ * holds the whole session lifecycle, so ▶ first asks which operation to run.
+ */
+async function runAndWaitFor(expected: string, operation = 'RequestedSessions'): Promise<string> {
   await page.getByRole('button', { name: /^Execute query/ }).click();
+  await page.getByRole('menuitem', { name: operation, exact: true }).click({ timeout: SLOW });
   await expect.poll(() => editorText(resultPane()), { timeout: SLOW }).toContain(expected);
   return editorText(resultPane());
 }

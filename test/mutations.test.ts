@@ -937,6 +937,27 @@ describe('a mutation runs to its end', () => {
   });
 });
 
+describe('variables inside a JSON literal', () => {
+  const harness = useGateway({ AGENTMC_API_GENERATION: 'agents' });
+
+  it('reach AgentMC with their values (graphql-jit would read the literal without them)', async () => {
+    script(harness.upstream, lifecycleApi('agents'));
+
+    const response = await harness.gateway.query(
+      `mutation ($text: String!, $n: Int!) {
+        sendRealtimeSignal(sessionId: "${SESSION_ID}", type: "message", payload: { text: $text, nested: { n: $n } }) { id }
+      }`,
+      { variables: { text: 'hello from a variable', n: 7 }, headers: { 'x-api-key': AGENT_KEY } },
+    );
+
+    expect(response.body.errors).toBeUndefined();
+    expect(bodyOf(postsTo(harness.upstream)[0])).toEqual({
+      type: 'message',
+      payload: { text: 'hello from a variable', nested: { n: 7 } },
+    });
+  });
+});
+
 describe('the circuit breaker and mutations', () => {
   const harness = useGateway({
     AGENTMC_API_GENERATION: 'agents',

@@ -1,3 +1,4 @@
+// Over 250 lines: the gateway as a process (demo, configuration, signals, shutdown); each case spawns it the same way.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   killAllNow,
@@ -6,6 +7,7 @@ import {
   type GatewayOptions,
   type RunningProcess,
 } from '../scripts/gateway-process.js';
+import { socketSignature } from '../src/demo/socket-auth.js';
 import { json, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
 import { sessionsPayload } from './support/sessions.js';
 
@@ -124,6 +126,99 @@ describe('npm start without AGENTMC_API_URL', () => {
     // The demo upstream still wants a key, like the real one.
     const anonymous = await post<{ errors: { extensions: { code: string } }[] }>(gateway.url, {});
     expect(anonymous.errors.map((error) => error.extensions.code)).toEqual(['UNAUTHENTICATED']);
+    await gateway.stop();
+    expect(await gateway.exit).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('the embedded demo: one session from request to close (hosts generation)', () => {
+  interface Answer {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions: { code: string; sessionStatus?: string } }[];
+  }
+  const KEY = { 'x-api-key': 'cc_demo' };
+  const TOKEN = 'demo-owner-token-0001';
+  const claim = (token: string) =>
+    `mutation { claimRealtimeSession(agentId: "42", sessionId: "1001", ownerToken: "${token}") { id status meta } }`;
+  const SEND = `mutation {
+    sendRealtimeSignal(agentId: "42", sessionId: "1001", type: "message", payload: { text: "Hi from the agent" }) {
+      id sender session { status openedAt }
+    }
+  }`;
+  const SIGNALS = `{ agent(id: "42") { realtimeSignals(sessionId: "1001") {
+    signals { id sender type payload } nextAfterId hasMore session { status }
+  } } }`;
+  const codes = (answer: Answer) => answer.errors?.map((error) => error.extensions.code);
+
+  it('claims, signals, hears the simulated browser, signs a socket and closes, all through the gateway', async () => {
+    const gateway = await start({});
+    const run = (query: string) => post<Answer>(gateway.url, KEY, query);
+
+    // Claim: REQUESTED → CLAIMED, the owner token kept; the same token again is still the claim.
+    const claimed = await run(claim(TOKEN));
+    expect(claimed.errors).toBeUndefined();
+    expect(claimed.data?.claimRealtimeSession).toMatchObject({
+      id: '1001',
+      status: 'CLAIMED',
+      meta: { claim_owner_token: TOKEN },
+    });
+    expect((await run(claim(TOKEN))).data?.claimRealtimeSession).toMatchObject({ status: 'CLAIMED' });
+    const taken = await run(claim('somebody-elses-token'));
+    expect(codes(taken)).toEqual(['CONFLICT']);
+    expect(taken.errors?.[0]?.extensions.sessionStatus).toBe('CLAIMED');
+
+    // The first agent signal opens the session; the demo's browser answers it a moment later.
+    const sent = await run(SEND);
+    expect(sent.errors).toBeUndefined();
+    const signal = sent.data?.sendRealtimeSignal as {
+      id: string;
+      sender: string;
+      session: { status: string };
+    };
+    expect(signal).toMatchObject({ sender: 'AGENT', session: { status: 'ACTIVE' } });
+    let page:
+      { signals: { id: string; sender: string; payload: unknown }[]; nextAfterId: string } | undefined;
+    for (let waited = 0; waited < 5000; waited += 100) {
+      const answer = await run(SIGNALS);
+      page = (answer.data?.agent as { realtimeSignals: typeof page } | undefined)?.realtimeSignals;
+      if ((page?.signals.length ?? 0) >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(page?.signals.map((s) => s.sender)).toEqual(['AGENT', 'BROWSER']);
+    expect(page?.signals[0]?.id).toBe(signal.id);
+    expect(Number(page?.signals[1]?.id)).toBeGreaterThan(Number(signal.id));
+    expect(page?.signals[1]?.payload).toEqual({
+      type: 'chat.user',
+      payload: { text: 'Hello from the demo browser' },
+    });
+    expect(page?.nextAfterId).toBe(page?.signals[1]?.id);
+
+    // Socket auth: Pusher's private-channel signature, with the demo app's key and secret.
+    const socket = await run(
+      'mutation { authorizeRealtimeSocket(agentId: "42", sessionId: "1001", socketId: "123.456", channelName: "private-realtime-session.1001") }',
+    );
+    expect(socket.data?.authorizeRealtimeSocket).toBe(
+      socketSignature('123.456', 'private-realtime-session.1001'),
+    );
+    expect(socketSignature('123.456', 'private-realtime-session.1001')).toMatch(
+      /^demo-app-key:[0-9a-f]{64}$/,
+    );
+
+    // Close: the session ends, later signals are refused, the lists show it.
+    const closed = await run(
+      'mutation { closeRealtimeSession(agentId: "42", sessionId: "1001", reason: "Done") { id status closedAt } }',
+    );
+    expect(closed.data?.closeRealtimeSession).toMatchObject({ id: '1001', status: 'CLOSED' });
+    expect(codes(await run(SEND))).toEqual(['CONFLICT']);
+    const lists = await run(
+      '{ host { requestedSessions(limit: 100) { id status } } agent(id: "42") { requestedSessions { id } } }',
+    );
+    const hostWide = (lists.data?.host as { requestedSessions: { id: string; status: string }[] })
+      .requestedSessions;
+    expect(hostWide.find((s) => s.id === '1001')?.status).toBe('CLOSED');
+    const own = (lists.data?.agent as { requestedSessions: { id: string }[] }).requestedSessions;
+    expect(own.map((s) => s.id)).not.toContain('1001');
+
     await gateway.stop();
     expect(await gateway.exit).toEqual({ code: 0, signal: null });
   });

@@ -140,15 +140,16 @@ describe('retries', () => {
     expect(attempts).toBe(3);
   });
 
-  it('never retries a body that was already being read', async () => {
-    const { extensions, attempts } = await run((response) => {
+  it('retries a body broken off while it was being read, like a reset before the answer', async () => {
+    const broken: Responder = (response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
       response.write('{"data": [');
       setTimeout(() => response.socket?.destroy(), 20);
-    });
+    };
+    const { body, attempts } = await run(sequence(broken, ok));
 
-    expect(extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE' });
-    expect(attempts).toBe(1);
+    expect(body).toEqual({ data: { agent: { requestedSessions: [{ id: '501' }, { id: '502' }] } } });
+    expect(attempts).toBe(2);
   });
 
   it('never retries an answer that is too slow (a timeout is not a connect error)', async () => {

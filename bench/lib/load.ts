@@ -43,6 +43,10 @@ export interface RoundResult {
   readonly firstMismatch: string | undefined;
   readonly cpuMsPerRequest: number;
   readonly upstreamCallsPerRequest: number;
+  /** Signal POSTs the upstream received during the round, per request sent (a mutation: 1.00). */
+  readonly upstreamPostsPerRequest: number;
+  /** Signal POSTs the upstream answered 422 because their body was not the documented one. */
+  readonly rejectedUpstreamPosts: number;
   readonly peakRssMb: number;
   /**
    * Share of the machine's CPU (all cores) that processes outside the benchmark used during the
@@ -57,12 +61,22 @@ export type LoadOutcome = Pick<
   'requests' | 'sent' | 'durationS' | 'latencyMs' | 'non2xx' | 'errors' | 'timeouts' | 'mismatches'
 >;
 
-/** What a round reads around the load: the process to watch and the upstream's counter. */
+/** The fake upstream's counters (`GET /__stats`, bench/upstream.ts). */
+export interface UpstreamStats {
+  /** Every API request. */
+  readonly requests: number;
+  /** Of those, the `POST …/sessions/{id}/signals`. */
+  readonly signalPosts: number;
+  /** Of those, the ones answered 422 for a body that was not the documented one. */
+  readonly rejectedSignalPosts: number;
+}
+
+/** What a round reads around the load: the process to watch and the upstream's counters. */
 export interface Observed {
   readonly pid: number;
   /** The upstream's pid: its CPU is the benchmark's own, not background load. */
   readonly upstreamPid: number;
-  upstreamRequests(): Promise<number>;
+  upstreamStats(): Promise<UpstreamStats>;
 }
 
 /** With --one-key the request is built once; otherwise each takes the next key. */
@@ -127,7 +141,7 @@ export async function observeRound(
   load: (spotCheck: SpotCheck) => Promise<LoadOutcome>,
 ): Promise<RoundResult> {
   const checker = spotChecker(workload);
-  const upstreamBefore = await observed.upstreamRequests();
+  const upstreamBefore = await observed.upstreamStats();
   const cpuBefore = cpuMs(observed.pid);
   const everyoneBefore = allProcessesCpuMs();
   const startedAt = performance.now();
@@ -142,7 +156,9 @@ export async function observeRound(
   const own = new Set([process.pid, observed.pid, observed.upstreamPid]);
   const otherMs = otherProcessesCpuMs(everyoneBefore, allProcessesCpuMs(), own);
   const capacityMs = (performance.now() - startedAt) * availableParallelism();
-  const upstreamCalls = (await observed.upstreamRequests()) - upstreamBefore;
+  const upstreamAfter = await observed.upstreamStats();
+  const upstreamCalls = upstreamAfter.requests - upstreamBefore.requests;
+  const upstreamPosts = upstreamAfter.signalPosts - upstreamBefore.signalPosts;
   const sent = Math.max(outcome.sent, outcome.requests);
   const perRequest = (value: number) => (sent > 0 ? value / sent : Number.NaN);
   return {
@@ -159,6 +175,8 @@ export async function observeRound(
     firstMismatch: checker.firstProblem(),
     cpuMsPerRequest: perRequest(cpuSpent),
     upstreamCallsPerRequest: perRequest(upstreamCalls),
+    upstreamPostsPerRequest: perRequest(upstreamPosts),
+    rejectedUpstreamPosts: upstreamAfter.rejectedSignalPosts - upstreamBefore.rejectedSignalPosts,
     peakRssMb,
     otherLoadPercent: (100 * otherMs) / capacityMs,
   };
@@ -201,7 +219,8 @@ export async function runRound(
 }
 
 /** Everything that went wrong in a round, as one number for the table. */
-export const problemCount = (round: RoundResult) => round.non2xx + round.errors + round.mismatches;
+export const problemCount = (round: RoundResult) =>
+  round.non2xx + round.errors + round.mismatches + round.rejectedUpstreamPosts;
 
 /** The round with the median throughput (the lower middle one for an even count). */
 export function medianRound(rounds: readonly RoundResult[]): RoundResult {

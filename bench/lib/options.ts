@@ -4,8 +4,17 @@ import { parseArgs } from 'node:util';
 export const TARGET_NAMES = ['direct', 'gateway', 'naive-yoga', 'apollo-rest'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/**
+ * What the comparison measures: `sessions`, the limit-20 query on every target (with the
+ * fixed-rate round); `send-signal`, the `sendRealtimeSignal` mutation on the gateway and the same
+ * POST on `direct` (max-rate rounds only; the baselines have no mutation).
+ */
+export const PATH_NAMES = ['sessions', 'send-signal'] as const;
+export type PathName = (typeof PATH_NAMES)[number];
+
 export interface BenchOptions {
   readonly targets: readonly TargetName[];
+  readonly paths: readonly PathName[];
   /** Seconds per measured round. */
   readonly duration: number;
   readonly rounds: number;
@@ -20,8 +29,9 @@ export interface BenchOptions {
   readonly live: boolean;
 }
 
-const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--duration=10] [--rounds=3]
-                 [--connections=50] [--rate=500] [--warmup=3] [--one-key] [--matrix] [--live]`;
+const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--paths=sessions,send-signal]
+                 [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--warmup=3]
+                 [--one-key] [--matrix] [--live]`;
 
 function positive(name: string, raw: string, integer = true): number {
   const value = Number(raw);
@@ -31,17 +41,17 @@ function positive(name: string, raw: string, integer = true): number {
   return value;
 }
 
-function targetList(raw: string): TargetName[] {
+function nameList<Name extends string>(flag: string, known: readonly Name[], raw: string): Name[] {
   const names = raw
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const unknown = names.filter((name) => !(TARGET_NAMES as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(known as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`--targets: unknown "${unknown.join(', ')}"; choose from ${TARGET_NAMES.join(', ')}`);
+    throw new Error(`--${flag}: unknown "${unknown.join(', ')}"; choose from ${known.join(', ')}`);
   }
   // Measured in a fixed order, whatever order they were named in, so runs compare.
-  return TARGET_NAMES.filter((name) => names.includes(name));
+  return known.filter((name) => names.includes(name));
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -50,6 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     strict: true,
     options: {
       targets: { type: 'string', default: TARGET_NAMES.join(',') },
+      paths: { type: 'string', default: PATH_NAMES.join(',') },
       duration: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
@@ -66,7 +77,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     process.exit(0);
   }
   return {
-    targets: values.matrix ? ['gateway'] : targetList(values.targets),
+    targets: values.matrix ? ['gateway'] : nameList('targets', TARGET_NAMES, values.targets),
+    paths: nameList('paths', PATH_NAMES, values.paths),
     duration: positive('duration', values.duration),
     rounds: positive('rounds', values.rounds),
     connections: positive('connections', values.connections),

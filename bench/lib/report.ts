@@ -84,6 +84,44 @@ export function matrixTable(results: readonly TargetResult[]): string {
   return table(header, rows);
 }
 
+/** The send-signal path: one row per target, upstream POSTs per mutation beside the req/s. */
+export function sendSignalTable(results: readonly TargetResult[]): string {
+  const header = [
+    'send-signal',
+    'req/s (median)',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/req',
+    'upstream POSTs/req',
+    'upstream calls/req',
+    'peak RSS MB',
+    'errors',
+  ];
+  const rows = results.map((result) => [
+    result.name,
+    fixed(result.median.reqPerSec, 0),
+    fixed(result.median.latencyMs.p50, 1),
+    fixed(result.median.latencyMs.p99, 1),
+    fixed(result.median.cpuMsPerRequest, 3),
+    fixed(result.median.upstreamPostsPerRequest, 2),
+    fixed(result.median.upstreamCallsPerRequest, 2),
+    fixed(result.peakRssMb, 1),
+    result.problems === 0 ? '0' : `${result.problems} (!)`,
+  ]);
+  return table(header, rows);
+}
+
+/**
+ * The rounds (warm-up excluded) in which the gateway's mutations did not reach AgentMC exactly
+ * once each: upstream POSTs per mutation sent, to two decimals, other than 1.00.
+ */
+export function postsPerMutationProblems(result: TargetResult): string[] {
+  return result.maxRateRounds
+    .map((round, i) => ({ round: i + 1, posts: round.upstreamPostsPerRequest }))
+    .filter(({ posts }) => fixed(posts, 2) !== '1.00')
+    .map(({ round, posts }) => `round ${round}: ${fixed(posts, 4)} upstream POSTs per mutation`);
+}
+
 export interface Comparisons {
   readonly gatewayOverApolloRest?: number;
   readonly gatewayOverNaiveYoga?: number;

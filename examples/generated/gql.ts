@@ -15,11 +15,19 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "query AgentId {\n  agent {\n    id\n  }\n}": typeof types.AgentIdDocument,
+    "mutation ClaimSession($sessionId: ID!, $ownerToken: String, $agentId: ID) {\n  claimRealtimeSession(\n    sessionId: $sessionId\n    ownerToken: $ownerToken\n    agentId: $agentId\n  ) {\n    id\n    status\n    claimedAt\n    meta\n  }\n}": typeof types.ClaimSessionDocument,
+    "mutation CloseSession($sessionId: ID!, $status: RealtimeCloseStatus, $reason: String, $agentId: ID) {\n  closeRealtimeSession(\n    sessionId: $sessionId\n    status: $status\n    reason: $reason\n    agentId: $agentId\n  ) {\n    id\n    status\n    closedAt\n  }\n}": typeof types.CloseSessionDocument,
+    "subscription LiveSignals($sessionId: ID!, $afterId: ID, $agentId: ID) {\n  realtimeSignalAdded(sessionId: $sessionId, afterId: $afterId, agentId: $agentId) {\n    id\n    sessionId\n    sender\n    upstreamSender\n    type\n    payload\n    createdAt\n  }\n}": typeof types.LiveSignalsDocument,
     "query RequestedSessions($limit: Int) {\n  agent {\n    requestedSessions(limit: $limit) {\n      id\n      status\n      requestedByUserId\n      expiresAt\n      createdAt\n      meta\n      socket {\n        channel\n        event\n        authEndpoint\n        connection {\n          host\n          port\n          scheme\n        }\n      }\n    }\n  }\n}": typeof types.RequestedSessionsDocument,
+    "mutation SendSignal($sessionId: ID!, $type: String!, $payload: JSON, $agentId: ID) {\n  sendRealtimeSignal(\n    sessionId: $sessionId\n    type: $type\n    payload: $payload\n    agentId: $agentId\n  ) {\n    id\n    sessionId\n    sender\n    type\n    payload\n    createdAt\n    session {\n      id\n      status\n    }\n  }\n}": typeof types.SendSignalDocument,
 };
 const documents: Documents = {
     "query AgentId {\n  agent {\n    id\n  }\n}": types.AgentIdDocument,
+    "mutation ClaimSession($sessionId: ID!, $ownerToken: String, $agentId: ID) {\n  claimRealtimeSession(\n    sessionId: $sessionId\n    ownerToken: $ownerToken\n    agentId: $agentId\n  ) {\n    id\n    status\n    claimedAt\n    meta\n  }\n}": types.ClaimSessionDocument,
+    "mutation CloseSession($sessionId: ID!, $status: RealtimeCloseStatus, $reason: String, $agentId: ID) {\n  closeRealtimeSession(\n    sessionId: $sessionId\n    status: $status\n    reason: $reason\n    agentId: $agentId\n  ) {\n    id\n    status\n    closedAt\n  }\n}": types.CloseSessionDocument,
+    "subscription LiveSignals($sessionId: ID!, $afterId: ID, $agentId: ID) {\n  realtimeSignalAdded(sessionId: $sessionId, afterId: $afterId, agentId: $agentId) {\n    id\n    sessionId\n    sender\n    upstreamSender\n    type\n    payload\n    createdAt\n  }\n}": types.LiveSignalsDocument,
     "query RequestedSessions($limit: Int) {\n  agent {\n    requestedSessions(limit: $limit) {\n      id\n      status\n      requestedByUserId\n      expiresAt\n      createdAt\n      meta\n      socket {\n        channel\n        event\n        authEndpoint\n        connection {\n          host\n          port\n          scheme\n        }\n      }\n    }\n  }\n}": types.RequestedSessionsDocument,
+    "mutation SendSignal($sessionId: ID!, $type: String!, $payload: JSON, $agentId: ID) {\n  sendRealtimeSignal(\n    sessionId: $sessionId\n    type: $type\n    payload: $payload\n    agentId: $agentId\n  ) {\n    id\n    sessionId\n    sender\n    type\n    payload\n    createdAt\n    session {\n      id\n      status\n    }\n  }\n}": types.SendSignalDocument,
 };
 
 /**
@@ -43,7 +51,23 @@ export function graphql(source: "query AgentId {\n  agent {\n    id\n  }\n}"): (
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "mutation ClaimSession($sessionId: ID!, $ownerToken: String, $agentId: ID) {\n  claimRealtimeSession(\n    sessionId: $sessionId\n    ownerToken: $ownerToken\n    agentId: $agentId\n  ) {\n    id\n    status\n    claimedAt\n    meta\n  }\n}"): (typeof documents)["mutation ClaimSession($sessionId: ID!, $ownerToken: String, $agentId: ID) {\n  claimRealtimeSession(\n    sessionId: $sessionId\n    ownerToken: $ownerToken\n    agentId: $agentId\n  ) {\n    id\n    status\n    claimedAt\n    meta\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CloseSession($sessionId: ID!, $status: RealtimeCloseStatus, $reason: String, $agentId: ID) {\n  closeRealtimeSession(\n    sessionId: $sessionId\n    status: $status\n    reason: $reason\n    agentId: $agentId\n  ) {\n    id\n    status\n    closedAt\n  }\n}"): (typeof documents)["mutation CloseSession($sessionId: ID!, $status: RealtimeCloseStatus, $reason: String, $agentId: ID) {\n  closeRealtimeSession(\n    sessionId: $sessionId\n    status: $status\n    reason: $reason\n    agentId: $agentId\n  ) {\n    id\n    status\n    closedAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription LiveSignals($sessionId: ID!, $afterId: ID, $agentId: ID) {\n  realtimeSignalAdded(sessionId: $sessionId, afterId: $afterId, agentId: $agentId) {\n    id\n    sessionId\n    sender\n    upstreamSender\n    type\n    payload\n    createdAt\n  }\n}"): (typeof documents)["subscription LiveSignals($sessionId: ID!, $afterId: ID, $agentId: ID) {\n  realtimeSignalAdded(sessionId: $sessionId, afterId: $afterId, agentId: $agentId) {\n    id\n    sessionId\n    sender\n    upstreamSender\n    type\n    payload\n    createdAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query RequestedSessions($limit: Int) {\n  agent {\n    requestedSessions(limit: $limit) {\n      id\n      status\n      requestedByUserId\n      expiresAt\n      createdAt\n      meta\n      socket {\n        channel\n        event\n        authEndpoint\n        connection {\n          host\n          port\n          scheme\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query RequestedSessions($limit: Int) {\n  agent {\n    requestedSessions(limit: $limit) {\n      id\n      status\n      requestedByUserId\n      expiresAt\n      createdAt\n      meta\n      socket {\n        channel\n        event\n        authEndpoint\n        connection {\n          host\n          port\n          scheme\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SendSignal($sessionId: ID!, $type: String!, $payload: JSON, $agentId: ID) {\n  sendRealtimeSignal(\n    sessionId: $sessionId\n    type: $type\n    payload: $payload\n    agentId: $agentId\n  ) {\n    id\n    sessionId\n    sender\n    type\n    payload\n    createdAt\n    session {\n      id\n      status\n    }\n  }\n}"): (typeof documents)["mutation SendSignal($sessionId: ID!, $type: String!, $payload: JSON, $agentId: ID) {\n  sendRealtimeSignal(\n    sessionId: $sessionId\n    type: $type\n    payload: $payload\n    agentId: $agentId\n  ) {\n    id\n    sessionId\n    sender\n    type\n    payload\n    createdAt\n    session {\n      id\n      status\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,21 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  AGENTS_PATHS,
-  API_PREFIX,
-  limitOutOfRange,
-  OPENAPI_DOCUMENT_PATH,
-  openApiDocument,
-  requestedSessionsBody,
-  requestedSessionsLimit,
-  routeMissBody,
-  wireError,
-  WIRE_PATHS,
-} from '../agentmc-wire.js';
+import { API_PREFIX, errorEnvelope } from '../agentmc-wire.js';
 import type { ApiGenerationSetting } from '../settings.js';
-import { answerHosts, HOSTS_DOCUMENT_PATHS, type WireAnswer, type WireRequest } from './hosts-api.js';
-import { sampleHost } from './sample-host.js';
-import { demoInstructions, sampleSessions } from './sample-sessions.js';
+import { createDemoApi, type DemoApi } from './demo-api.js';
+import { DEMO_HOST_AGENT_IDS, sampleHost } from './sample-host.js';
+import { DEMO_AGENT_ID, demoInstructions, sampleSessions } from './sample-sessions.js';
+import { sampleSignals } from './sample-signals.js';
 
 export { DEMO_HOST_AGENT_IDS } from './sample-host.js';
 
@@ -27,45 +17,80 @@ export interface DemoUpstream {
   close(): Promise<void>;
 }
 
-const AGENTS_ROUTES: readonly string[] = Object.values(WIRE_PATHS);
-const AGENTS_DOCUMENT = openApiDocument(Object.values(AGENTS_PATHS));
+/** Request bodies above this are refused (413): the lifecycle's bodies are a few KiB. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The agents generation as the demo has always spoken it: any well-formed key is the demo agent,
- * 42. It also publishes its document, so a gateway in `auto` recognises it.
+ * The demo's state in `generation`: the agents generation's agent 42 (any key), or the hosts
+ * generation's host with agents 42, 43 and 44 (any `cc_` key), with their sample sessions and the
+ * history of session 990.
  */
-function answerAgents({ method, path, query, headers }: WireRequest): WireAnswer {
-  if (method === 'GET' && path === OPENAPI_DOCUMENT_PATH) return { status: 200, body: AGENTS_DOCUMENT };
-  if (method !== 'GET' || !AGENTS_ROUTES.includes(path)) return { status: 404, body: routeMissBody(path) };
-  if (!headers['x-api-key']) return wireError('unauthenticated', 'Missing API key.');
-  if (path === WIRE_PATHS.getAgentInstructions) return { status: 200, body: demoInstructions() };
-  const limit = requestedSessionsLimit(query.get('limit'));
-  if (limit === null) return limitOutOfRange();
-  return { status: 200, body: requestedSessionsBody(sampleSessions().slice(0, limit)) };
+export function demoApi(generation: 'hosts' | 'agents', browserAnswerMs: number | null = 300): DemoApi {
+  const started = Date.now();
+  return generation === 'agents'
+    ? createDemoApi({
+        generation,
+        sessions: (now) => sampleSessions(now),
+        agentId: DEMO_AGENT_ID,
+        instructions: () => demoInstructions(),
+        seed: sampleSignals(started),
+        browserAnswerMs,
+      })
+    : createDemoApi({
+        generation,
+        sessions: (now) => sampleHost(now).hostWide,
+        hostAgentIds: DEMO_HOST_AGENT_IDS,
+        instructions: (agentId) => sampleHost().instructions(agentId),
+        seed: sampleSignals(started),
+        browserAnswerMs,
+      });
 }
 
-/** The hosts generation: one host, agents 42, 43 and 44, any `cc_` key as its host key. */
-const answerDemoHost = (request: WireRequest): WireAnswer =>
-  answerHosts({ ...sampleHost(), documentPaths: HOSTS_DOCUMENT_PATHS }, request);
+/** The body's text, or null when it is larger than `MAX_BODY_BYTES` (read to its end all the same). */
+function bodyText(request: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+  });
+}
 
 /**
  * A stand-in for the AgentMC API so `npm start` works with no configuration, speaking the
  * configured generation (`auto`: hosts) and answering like the real endpoints, error envelope,
- * route misses and published OpenAPI document included.
+ * route misses and published OpenAPI document included. It keeps state: claims, signals and
+ * closes change its sessions for as long as it runs, and a simulated browser answers an agent's
+ * first signal in a session.
  */
 export async function startDemoUpstream(setting: ApiGenerationSetting = 'auto'): Promise<DemoUpstream> {
   const generation = setting === 'agents' ? 'agents' : 'hosts';
-  const answer = generation === 'agents' ? answerAgents : answerDemoHost;
+  const api = demoApi(generation);
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://demo.invalid');
-    const { status, body } = answer({
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: request.headers,
-    });
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    bodyText(request).then(
+      (body) => {
+        if (body === null)
+          return send(413, errorEnvelope('payload_too_large', 'The request body is too large.'));
+        const { status, body: answer } = api.answer({
+          method: request.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: request.headers,
+          body,
+        });
+        send(status, answer);
+      },
+      () => response.destroy(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -74,6 +99,7 @@ export async function startDemoUpstream(setting: ApiGenerationSetting = 'auto'):
     generation,
     close: () =>
       new Promise<void>((resolve) => {
+        api.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -33,6 +33,8 @@ export interface WireRequest {
   path: string;
   query: URLSearchParams;
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The body's text, for the POSTs that carry one; absent: none was read. */
+  body?: string;
 }
 
 /** A status and a JSON body. */
@@ -61,30 +63,44 @@ export const HOSTS_DOCUMENT_PATHS: readonly string[] = Object.values(HOSTS_WIRE_
 const routeMiss = (path: string): WireAnswer => ({ status: 404, body: routeMissBody(path) });
 
 export function answerHosts(api: HostsApi, request: WireRequest): WireAnswer {
-  const { method, path, query, headers } = request;
+  const { method, path, query } = request;
   if (method === 'GET' && path === OPENAPI_DOCUMENT_PATH && api.documentPaths !== undefined)
     return { status: 200, body: openApiDocument(api.documentPaths) };
   const sessionsRoute = path === HOSTS_WIRE_PATHS.listAgentRealtimeRequestedSessions;
   if (method !== 'GET' || (!sessionsRoute && path !== HOSTS_WIRE_PATHS.getAgentInstructions))
     return routeMiss(path);
 
-  const key = headers['x-api-key'];
-  const apiKey = (typeof key === 'string' ? key : key?.[0])?.trim() ?? '';
-  if (apiKey === '') return wireError('unauthenticated');
-  if (!isHostKey(apiKey)) return hostKeyExpected();
-
-  const agentId = requestedAgentId(headers[AGENT_ID_HEADER], query.get(AGENT_ID_QUERY));
-  if (agentId === null) return agentIdInvalid();
+  const caller = hostsCaller(api.agents, request);
+  if (!caller.ok) return caller.answer;
+  const { agentId } = caller;
   let sessions = api.hostWide;
   if (agentId === undefined) {
     if (!sessionsRoute) return agentContextRequired();
   } else {
-    const own = api.agents.get(agentId);
-    if (own === undefined) return agentNotOnHost(agentId);
     if (!sessionsRoute) return { status: 200, body: api.instructions(agentId) };
-    sessions = own;
+    sessions = api.agents.get(agentId) ?? [];
   }
   const limit = requestedSessionsLimit(query.get('limit'));
   if (limit === null) return limitOutOfRange();
   return { status: 200, body: requestedSessionsBody(sessions.slice(0, limit)) };
+}
+
+/** The agent a host-key request acts for (undefined: it names none), or the answer refusing it. */
+export type HostsCaller = { ok: true; agentId: number | undefined } | { ok: false; answer: WireAnswer };
+
+/**
+ * Who a request on the hosts generation is, as the API reads it: a host key (`cc_…`; none or
+ * another kind: 401), and the agent `X-Agent-Id` or `agent_id` names, if any (not an integer
+ * ≥ 1: 422; not one of `agents`, the host's: 403).
+ */
+export function hostsCaller(agents: { has(agentId: number): boolean }, request: WireRequest): HostsCaller {
+  const { query, headers } = request;
+  const key = headers['x-api-key'];
+  const apiKey = (typeof key === 'string' ? key : key?.[0])?.trim() ?? '';
+  if (apiKey === '') return { ok: false, answer: wireError('unauthenticated') };
+  if (!isHostKey(apiKey)) return { ok: false, answer: hostKeyExpected() };
+  const agentId = requestedAgentId(headers[AGENT_ID_HEADER], query.get(AGENT_ID_QUERY));
+  if (agentId === null) return { ok: false, answer: agentIdInvalid() };
+  if (agentId !== undefined && !agents.has(agentId)) return { ok: false, answer: agentNotOnHost(agentId) };
+  return { ok: true, agentId };
 }

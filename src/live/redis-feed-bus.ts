@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: its Lua scripts and the TypeScript that calls them must be read side by side.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
@@ -37,8 +38,11 @@ const PREFIX = 'agentmc-gateway:live:';
 /** The seq counter outlives any gap between two subscribers of a feed. */
 const SEQ_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** KEYS: lock, state. ARGV: replica id, TTL. Returns { held (0|1), stored state or nil }. */
-const CLAIM = `
+/**
+ * KEYS: lock, state. ARGV: replica id, TTL. Returns { held (0|1), stored state or nil }. The signals
+ * bus takes its locks with it too.
+ */
+export const CLAIM = `
 local holder = redis.call('GET', KEYS[1])
 local held = 0
 if holder == ARGV[1] then
@@ -86,7 +90,23 @@ export interface RedisFeedBusOptions {
   logger: Logger;
 }
 
-export class RedisFeedBus implements FeedBus {
+/**
+ * What sibling buses (signal-redis-bus.ts) use of this bus's two connections, so a replica keeps
+ * two Redis connections however many kinds of feed it shares.
+ */
+export interface RedisChannels {
+  readonly replicaId: string;
+  /** EVAL on the commands connection. */
+  run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  /** Subscribes `channel`; each message's text goes to `deliver`, unparsed (origin included). */
+  subscribe(channel: string, deliver: (text: string) => void): Promise<void>;
+  /** Stops hearing `channel` (in the background, awaited by `close`), unless another `deliver` took it since. */
+  unsubscribe(channel: string, deliver: (text: string) => void): void;
+  /** A command sent in the background (a release): awaited by `close`, its failure logged. */
+  background(operation: Promise<unknown>): void;
+}
+
+export class RedisFeedBus implements FeedBus, RedisChannels {
   /** Names this process as a lock holder and as the origin of what it publishes. */
   readonly replicaId = randomUUID();
   readonly #commands: Redis;
@@ -94,6 +114,8 @@ export class RedisFeedBus implements FeedBus {
   readonly #subscriber: Redis;
   /** channel → the local poller of that feed. */
   readonly #deliveries = new Map<string, (message: BusMessage) => void>();
+  /** channel → a sibling bus's local feed, which parses its own messages. */
+  readonly #rawDeliveries = new Map<string, (text: string) => void>();
   /** Releases in flight, awaited on close so a stopping replica hands its locks over at once. */
   readonly #pending = new Set<Promise<unknown>>();
   readonly #lockTtlMs: number;
@@ -184,6 +206,25 @@ export class RedisFeedBus implements FeedBus {
     };
   }
 
+  run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    return this.#commands.eval(script, keys.length, ...keys, ...args);
+  }
+
+  async subscribe(channel: string, deliver: (text: string) => void): Promise<void> {
+    this.#rawDeliveries.set(channel, deliver);
+    await this.#subscriber.subscribe(channel);
+  }
+
+  unsubscribe(channel: string, deliver: (text: string) => void): void {
+    if (this.#rawDeliveries.get(channel) !== deliver) return;
+    this.#rawDeliveries.delete(channel);
+    this.#track(this.#subscriber.unsubscribe(channel));
+  }
+
+  background(operation: Promise<unknown>): void {
+    this.#track(operation);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
     const quit = Promise.allSettled([this.#commands.quit(), this.#subscriber.quit()]);
@@ -205,6 +246,8 @@ export class RedisFeedBus implements FeedBus {
   }
 
   #dispatch(channel: string, text: string): void {
+    const raw = this.#rawDeliveries.get(channel);
+    if (raw !== undefined) return raw(text);
     const deliver = this.#deliveries.get(channel);
     if (deliver === undefined) return;
     const seqEnd = text.indexOf(' ');

@@ -1,22 +1,18 @@
 import { Repeater } from 'graphql-yoga';
 import { callerWithSignal, type Caller } from '../caller.js';
-import { tooManySubscriptions } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
 import type { RequestedSessionsScope } from '../upstream/routes.js';
 import type { FeedBus } from './feed-bus.js';
 import type { FeedEvent } from './feed-events.js';
 import { Poller, type Listener, type PollerSettings } from './poller.js';
+import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
 
 // The feed's events and its bus, importable from here too (tests name `BusMessage` so).
 export type { FeedBus, FeedLink } from './feed-bus.js';
 export type { BusMessage, FeedEvent, FeedFailure, FeedSnapshot, SessionsUpdate } from './feed-events.js';
 
-export interface FeedSettings extends PollerSettings {
-  /** Subscriptions open at once, in all and per API key. */
-  maxSubscriptions: number;
-  maxSubscriptionsPerKey: number;
-}
+export interface FeedSettings extends PollerSettings, SubscriptionLimits {}
 
 /**
  * Turns AgentMC's polled list into push: one poller per (API key, agent or host, limit), however many
@@ -26,14 +22,14 @@ export interface FeedSettings extends PollerSettings {
  */
 export class RequestedSessionsFeeds {
   readonly #pollers = new Map<string, Poller>();
-  readonly #perKey = new Map<string, number>();
-  #total = 0;
 
   constructor(
     private readonly client: AgentMcClient,
     private readonly settings: FeedSettings,
     private readonly logger: Logger,
     private readonly bus?: FeedBus,
+    /** Shared with the other feeds (signals), so the caps bound all live subscriptions together. */
+    readonly caps: SubscriptionCaps = new SubscriptionCaps(settings),
   ) {}
 
   /** Pollers running now; for tests and metrics. */
@@ -44,12 +40,7 @@ export class RequestedSessionsFeeds {
   /** The caller's stream of updates. Throws TOO_MANY_SUBSCRIPTIONS past the caps. */
   subscribe(caller: Caller, scope: RequestedSessionsScope): AsyncIterable<FeedEvent> {
     const { digest } = caller;
-    const ofKey = this.#perKey.get(digest) ?? 0;
-    if (this.#total >= this.settings.maxSubscriptions || ofKey >= this.settings.maxSubscriptionsPerKey) {
-      throw tooManySubscriptions(ofKey >= this.settings.maxSubscriptionsPerKey ? 'key' : 'gateway');
-    }
-    this.#total += 1;
-    this.#perKey.set(digest, ofKey + 1);
+    const release = this.caps.take(digest);
     // `*`: the key's own list (agent key) or the whole host's (host key, no agent).
     const key = `${digest}:${scope.agentId ?? '*'}:${scope.limit}`;
 
@@ -75,10 +66,7 @@ export class RequestedSessionsFeeds {
       await stop;
       poller.remove(listener);
       if (poller.idle && this.#pollers.get(key) === poller) this.#pollers.delete(key);
-      this.#total -= 1;
-      const left = (this.#perKey.get(digest) ?? 1) - 1;
-      if (left === 0) this.#perKey.delete(digest);
-      else this.#perKey.set(digest, left);
+      release();
     });
   }
 

@@ -1,6 +1,9 @@
 import { builder } from './builder.js';
 import './agent.js';
 import './host.js';
+import './lifecycle-mutations.js';
+import './realtime-signal.js';
+import './realtime-signal-added.js';
 import './requested-sessions-update.js';
 import './realtime-session.js';
 import './team.js';

@@ -1,4 +1,4 @@
-import { LIFECYCLE_LIMITS, SIGNALS_LIMIT } from '../agentmc-wire.js';
+import { LIFECYCLE_LIMITS, SIGNALS_DEFAULT_LIMIT, SIGNALS_LIMIT } from '../agentmc-wire.js';
 import { argumentOutOfRange, invalidArgument } from '../errors.js';
 import type { GatewayContext } from '../context.js';
 
@@ -25,7 +25,7 @@ export function checkedCursor(value: string | null | undefined, argumentName: st
   return value;
 }
 
-export const SIGNALS_PAGE_DEFAULT = 50;
+export const SIGNALS_PAGE_DEFAULT = SIGNALS_DEFAULT_LIMIT;
 
 export function checkedSignalsLimit(limit: number | null | undefined): number {
   const value = limit ?? SIGNALS_PAGE_DEFAULT;

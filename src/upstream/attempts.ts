@@ -86,6 +86,11 @@ export class DeadlineAttempts {
           return await read(response);
         } catch (error) {
           if (error instanceof GatewayError) throw error;
+          // The answer broke off while its body was read (a reset after the headers): for a read,
+          // the same as a reset before the answer, within the same deadline and attempts. (A
+          // mutation's settings retry nothing that may have been sent.)
+          const retry = retryDelay(error as Error, attempt, retryScope);
+          if (retry !== undefined && (await pauseBeforeRetry(retry, signal))) continue;
           throw failure(error);
         }
       }

@@ -17,7 +17,13 @@ const UNSENT_CODES: ReadonlySet<string> = new Set(RETRYABLE_UNSENT_CODES);
  * unknown outcome: the client must read the session or its signals before trying again.
  */
 export function markOutcome(error: GatewayError): void {
-  if (error.extensions.upstream !== undefined || error.extensions.circuitOpen) return;
+  const status = error.extensions.upstream?.status;
+  // A 2xx whose body is unusable: AgentMC accepted the request, but its answer tells nothing.
+  if (error.code === ErrorCode.UPSTREAM_BAD_RESPONSE && status !== undefined && status < 300) {
+    error.extensions.outcome = 'UNKNOWN';
+    return;
+  }
+  if (status !== undefined || error.extensions.circuitOpen) return;
   if (error.code !== ErrorCode.UPSTREAM_TIMEOUT && error.code !== ErrorCode.UPSTREAM_UNAVAILABLE) return;
   const cause = (error.originalError as { code?: unknown } | undefined)?.code;
   if (typeof cause === 'string' && UNSENT_CODES.has(cause)) return;

@@ -1,3 +1,4 @@
+// Over 250 lines: the one fake AgentMC and its scripted answers, which every test file shares.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -10,7 +11,9 @@ import {
   WIRE_PATHS,
   type WireSession,
 } from '../../src/agentmc-wire.js';
+import { createDemoApi, type DemoApi } from '../../src/demo/demo-api.js';
 import { answerHosts, HOSTS_DOCUMENT_PATHS } from '../../src/demo/hosts-api.js';
+import type { SeedSignal } from '../../src/demo/session-store.js';
 import { instructionsPayload, sessionsPayload } from './sessions.js';
 
 export interface RecordedRequest {
@@ -23,6 +26,11 @@ export interface RecordedRequest {
   receivedAt: number;
   /** Resolves when the exchange ends: true when the gateway hung up before the answer was complete. */
   abandoned: Promise<boolean>;
+  /**
+   * The body's text once it has all arrived ('' when there was none; what had arrived when the
+   * gateway broke the exchange off). Read whatever the responder does.
+   */
+  bodyText: Promise<string>;
 }
 
 /** Writes one scripted answer; `request` is what the gateway sent. */
@@ -53,6 +61,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://upstream.test');
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     const recorded: RecordedRequest = {
       method: request.method ?? '',
       path: url.pathname,
@@ -60,6 +70,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       headers: request.headers,
       receivedAt: performance.now(),
       abandoned: new Promise((resolve) => response.once('close', () => resolve(!response.writableFinished))),
+      bodyText: new Promise((resolve) => {
+        const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
+        request.once('end', done);
+        request.once('close', done);
+        request.once('error', done);
+      }),
     };
     requests.push(recorded);
     responder(response, recorded);
@@ -109,6 +125,23 @@ export function envelope(
 
 /** Accepts the request and never answers. */
 export const hang: Responder = () => undefined;
+
+/**
+ * Sends the status, the headers (with the full body's length) and half of the body, then drops
+ * the connection: an answer broken off while the gateway reads it.
+ */
+export function brokenBody(status: number, body: unknown): Responder {
+  return (response) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    response.write(text.slice(0, Math.floor(text.length / 2)), () => {
+      setTimeout(() => response.socket?.destroy(), 10);
+    });
+  };
+}
 
 /** Drops the connection without a response. */
 export const reset: Responder = (response) => {
@@ -198,4 +231,61 @@ export function agentmcHosts({ agents, hostWide, document = true }: AgentmcHosts
     const { status, body } = answerHosts(api, request);
     json(status, body)(response, request);
   };
+}
+
+export interface AgentmcLifecycleOptions {
+  /** The generation it speaks. @default 'hosts' */
+  generation?: 'hosts' | 'agents';
+  /** Every session it knows, in list order (hosts: every agent's; agents: the key's agent's). */
+  sessions: WireSession[];
+  /** Hosts: the host's agents. @default the agents of `sessions` */
+  agents?: number[];
+  /** Agents: the agent every key is. @default 77 */
+  agentId?: number;
+  /** Signals the sessions already have (ids 1, 2, … in this order). */
+  signals?: SeedSignal[];
+  /** How long after an agent's first signal the simulated browser answers; null: never. @default 300 */
+  browserAnswerMs?: number | null;
+  /** Serve `/api/openapi.json` listing every lifecycle path; false: a route miss there. @default true */
+  document?: boolean;
+}
+
+/**
+ * A stateful AgentMC with the demo's rules (src/demo/demo-api.ts, shared with the demo upstream):
+ * the requested lists and instructions as `agentmcHosts` / `agentmc` answer them, read from the
+ * state, and the session lifecycle: claim (`requested` → `claimed`; the same owner again: 200;
+ * another: 409 `realtime.session_claimed`; hosts: `owner_token` required, kept in
+ * `meta.claim_owner_token`; agents: one owner per key), signals (global increasing ids;
+ * `exclude_sender` on the agents generation only; the first agent signal makes the session
+ * `active` and the simulated browser answer), close (then 409 `realtime.session_ended`) and the
+ * socket auths (`auth` signed with DEMO_SOCKET_APP, see src/demo/socket-auth.ts). A session of
+ * another agent is 404; 422s name their fields. `api.store` is the state, for assertions.
+ */
+export function agentmcLifecycle({
+  generation = 'hosts',
+  sessions,
+  agents,
+  agentId = 77,
+  signals,
+  browserAnswerMs,
+  document,
+}: AgentmcLifecycleOptions): Responder & { readonly api: DemoApi } {
+  const api = createDemoApi({
+    generation,
+    sessions: () => sessions,
+    hostAgentIds: agents ?? [...new Set(sessions.map((session) => session.agent_id))],
+    agentId,
+    instructions: instructionsPayload,
+    seed: signals,
+    browserAnswerMs,
+    document,
+  });
+  const responder: Responder = (response, request) => {
+    void request.bodyText.then((body) => {
+      if (response.destroyed) return;
+      const { status, body: answer } = api.answer({ ...request, body });
+      json(status, answer)(response, request);
+    });
+  };
+  return Object.assign(responder, { api });
 }
