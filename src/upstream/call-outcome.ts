@@ -68,8 +68,40 @@ export function logMutation(logger: Logger, route: string, caller: Caller, error
   );
 }
 
-/** A failed call, once (cancellations are the client's doing, not a failure). */
-export function logFailure(logger: Logger, error: GatewayError, { fingerprint, requestId }: Caller): void {
+/**
+ * A read that succeeded, at debug level only (checked before anything is built: at info it costs
+ * nothing), with every request that waited on it.
+ */
+export function logCall(
+  logger: Logger,
+  route: string,
+  { fingerprint, requestId }: Caller,
+  requestIds: readonly string[] | undefined,
+): void {
+  if (!logger.isLevelEnabled('debug')) return;
+  logger.debug(
+    {
+      event: 'upstream_call',
+      route,
+      status: 200,
+      keyHash: fingerprint,
+      requestId,
+      requestIds: requestIds === undefined ? undefined : [...requestIds],
+    },
+    `AgentMC ${route}: 200`,
+  );
+}
+
+/**
+ * A failed call, once (cancellations are the client's doing, not a failure). `requestIds`: every
+ * request that waited on a shared call; `requestId` is the one sent upstream.
+ */
+export function logFailure(
+  logger: Logger,
+  error: GatewayError,
+  { fingerprint, requestId }: Caller,
+  requestIds?: readonly string[],
+): void {
   if (error.code === ErrorCode.CANCELLED) return;
   const cause = (error.originalError as { code?: unknown } | undefined)?.code;
   logger.warn(
@@ -81,6 +113,7 @@ export function logFailure(logger: Logger, error: GatewayError, { fingerprint, r
       circuitOpen: error.extensions.circuitOpen,
       keyHash: fingerprint,
       requestId,
+      requestIds: requestIds === undefined ? undefined : [...requestIds],
     },
     `AgentMC request failed: ${error.code}`,
   );

@@ -6,7 +6,14 @@ import { GatewayError, notOfferedByUpstream } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { DeadlineAttempts } from './attempts.js';
-import { logFailure, logMutation, markOutcome, statusLabel, UnknownStatusWarnings } from './call-outcome.js';
+import {
+  logCall,
+  logFailure,
+  logMutation,
+  markOutcome,
+  statusLabel,
+  UnknownStatusWarnings,
+} from './call-outcome.js';
 import type { ApiGeneration, ApiGenerationSetting, ApiGenerationStatus } from './api-generation.js';
 import { ApiGenerationWatch } from './api-generation-watch.js';
 import { CallAbort } from './call-abort.js';
@@ -129,7 +136,8 @@ export class AgentMcClient {
     // The agents generation has no agent header: there the key is the agent.
     const actingAs = generation === 'hosts' ? agentId : undefined;
     const body = route.body?.(params, generation);
-    const run = (abort: CallAbort) => this.#run(caller, route, path, body, actingAs, abort);
+    const run = (abort: CallAbort, requestIds?: readonly string[]) =>
+      this.#run(caller, route, path, body, actingAs, abort, requestIds);
     // A mutation is its caller's alone, and runs to its end even if the caller leaves: aborting
     // a request already sent would only make its outcome unknown.
     if (!route.idempotent) return run(new CallAbort());
@@ -138,7 +146,7 @@ export class AgentMcClient {
         ? `${caller.digest} ${route.method} ${path}`
         : `${caller.digest} ${actingAs} ${route.method} ${path}`;
     if (this.#inflight.has(shareKey)) this.#options.metrics.upstreamShared.inc({ route: route.operationId });
-    return this.#inflight.run(shareKey, run, caller.signal);
+    return this.#inflight.run(shareKey, run, caller.signal, caller.requestId);
   }
 
   get circuitState(): CircuitState {
@@ -190,6 +198,7 @@ export class AgentMcClient {
     body: unknown,
     actingAs: string | undefined,
     abort: CallAbort,
+    requestIds: readonly string[] | undefined,
   ): Promise<Value> {
     const started = performance.now();
     const record = (status: string) => {
@@ -219,6 +228,7 @@ export class AgentMcClient {
       );
       record('200');
       if (!route.idempotent) logMutation(this.#options.logger, route.operationId, caller);
+      else logCall(this.#options.logger, route.operationId, caller, requestIds);
       if (route.sessionsOf !== undefined) this.#unknownStatuses.check(route.sessionsOf(value));
       return value;
     } catch (error) {
@@ -229,7 +239,7 @@ export class AgentMcClient {
           logMutation(this.#options.logger, route.operationId, caller, error);
         }
         if (error.routeMiss) this.#generations.routeMissed(route.operationId);
-        logFailure(this.#options.logger, error, caller);
+        logFailure(this.#options.logger, error, caller, requestIds);
       }
       throw error;
     }

@@ -12,6 +12,8 @@ interface SharedCall<T> {
   /** Aborts the call while it runs; dropped, with the result, once it settles. */
   abort: CallAbort | undefined;
   waiters: number;
+  /** The request id of every caller that waited on the call, for its log lines. */
+  requestIds: string[];
 }
 
 /**
@@ -29,16 +31,20 @@ export class InflightShare {
 
   run<T>(
     key: string,
-    call: (abort: CallAbort) => Promise<T>,
+    call: (abort: CallAbort, requestIds: readonly string[]) => Promise<T>,
     callerSignal?: () => AbortSignal | undefined,
+    requestId?: string,
   ): Promise<T> {
     let shared = this.#calls.get(key) as SharedCall<T> | undefined;
     if (shared === undefined) {
       const abort = new CallAbort();
+      // Grows as callers join, read when the call logs: every request can be followed to it.
+      const requestIds: string[] = [];
       const created: SharedCall<T> = {
         abort,
         waiters: 0,
-        result: call(abort).finally(() => {
+        requestIds,
+        result: call(abort, requestIds).finally(() => {
           this.#calls.delete(key);
           // A Map's replaced hash tables keep their old entries, and young-generation collections
           // treat a dead old table as live: an entry still pointing at its call's promise or
@@ -52,6 +58,7 @@ export class InflightShare {
       this.#calls.set(key, created);
       shared = created;
     }
+    if (requestId !== undefined) shared.requestIds.push(requestId);
     return this.#wait(shared, callerSignal);
   }
 
