@@ -25,7 +25,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { LoadOutcome } from './lib/load.js';
-import { apiKeys, REQUEST_TIMEOUT_S, SPOT_CHECK_EVERY } from './lib/requests.js';
+import { apiKeys, REQUEST_TIMEOUT_S, SPOT_CHECK_EVERY, type KeyKind } from './lib/requests.js';
 
 export interface PacerJob {
   readonly url: string;
@@ -34,6 +34,7 @@ export interface PacerJob {
   /** Every header but the API key. */
   readonly headers: Record<string, string>;
   readonly oneKey: boolean;
+  readonly keyKind: KeyKind;
   /** Requests per second, evenly spaced; `connections` only bounds how many may be in flight. */
   readonly rate: number;
   readonly durationS: number;
@@ -221,7 +222,7 @@ async function pace(job: PacerJob, go: Promise<void>): Promise<PacerOutcome> {
       bodyTimeout: timeoutMs,
     }),
     path: `${url.pathname}${url.search}`,
-    nextKey: apiKeys(job.oneKey),
+    nextKey: apiKeys(job.oneKey, job.keyKind),
   };
   try {
     await warmUp(requester);

@@ -2,12 +2,14 @@
  * npm run bench: our gateway against the REST ceiling and two baselines a user might pick
  * instead, on one machine, in one run. See bench/README.md for what each number means.
  *
- *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--paths=sessions,send-signal]
+ *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest]
+ *                    [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
  *                    [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
  *
  * Over 250 lines on purpose: the runner reads as one sequence (build, start, verify, rounds, report).
  */
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runFixedRateRound } from './lib/fixed-rate.js';
 import {
@@ -19,7 +21,7 @@ import {
   type UpstreamStats,
 } from './lib/load.js';
 import { API_KEY_COUNT } from './lib/requests.js';
-import { parseOptions, type BenchOptions, type TargetName } from './lib/options.js';
+import { parseOptions, type BenchOptions, type PathName, type TargetName } from './lib/options.js';
 import {
   LOAD_CPU,
   TARGET_CPU,
@@ -35,22 +37,32 @@ import {
   comparisonLines,
   comparisons,
   comparisonTable,
+  limitSlope,
+  limitSlopeLines,
   matrixTable,
-  postsPerMutationProblems,
-  sendSignalTable,
+  pathSummary,
+  pathTable,
+  perRequestProblems,
   writeResults,
+  type StartupTime,
   type TargetResult,
 } from './lib/report.js';
-import { verifyOne, verifySame, type Answer } from './lib/verify.js';
+import { fetchAnswer, verifyOne, verifySame, type Answer } from './lib/verify.js';
 import { liveTable, runLiveBench, writeLiveResults } from './live.js';
 import {
   aliasedQuery,
+  hostQuery,
+  hostsAgentQuery,
   restCall,
+  restHostsCall,
   restSignalPost,
+  restSignalsCall,
   sendSignalMutation,
   sessionsQuery,
+  signalsQuery,
   type Workload,
 } from './lib/workloads.js';
+import { BENCH_AGENT_ID } from './fixtures.js';
 import { gatewayNodeArgs } from '../scripts/gateway-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -99,18 +111,25 @@ function build(): void {
   );
 }
 
+/** Which AgentMC API generation a fake upstream speaks (`BENCH_API_GENERATION`, bench/upstream.ts). */
+type Generation = 'agents' | 'hosts';
+
 interface Upstream {
   readonly service: Service;
   observed(pid: number): Observed;
 }
 
-async function startUpstream(pinned: boolean): Promise<Upstream> {
-  const service = await startService({
-    name: 'upstream',
+function startUpstreamService(pinned: boolean, generation: Generation): Promise<Service> {
+  return startService({
+    name: generation === 'agents' ? 'upstream' : `upstream (${generation})`,
     args: [SCRIPTS.upstream],
-    env: environment({}),
+    env: environment({ BENCH_API_GENERATION: generation }),
     cpu: pinned ? LOAD_CPU : undefined,
   });
+}
+
+async function startUpstream(pinned: boolean, generation: Generation = 'agents'): Promise<Upstream> {
+  const service = await startUpstreamService(pinned, generation);
   const statsUrl = new URL('/__stats', service.url);
   const upstreamStats = async () => (await (await fetch(statsUrl)).json()) as UpstreamStats;
   return { service, observed: (pid) => ({ pid, upstreamPid: service.pid, upstreamStats }) };
@@ -121,10 +140,82 @@ async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamU
     name,
     // The gateway runs as `npm start` runs it, heap flags included.
     args: name === 'gateway' ? gatewayNodeArgs({ from: 'dist' }) : [SCRIPTS[name]],
-    // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default.
-    env: environment({ AGENTMC_API_URL: upstreamUrl, LOG_LEVEL: 'info' }),
+    // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default. It
+    // finds the generation as it does by default: from the upstream's published document.
+    env: environment({ AGENTMC_API_URL: upstreamUrl, LOG_LEVEL: 'info', AGENTMC_API_GENERATION: 'auto' }),
     cpu: pinned ? TARGET_CPU : undefined,
   });
+}
+
+/** Fresh starts per target for the time from start to first answer; the median is reported. */
+const STARTS = 3;
+/** A start that has not answered right by then fails the run. */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Spawn → first right answer of a fresh process: the clock starts before the spawn, and the
+ * request (the workload's own, checked as in verification) is sent as soon as the process says it
+ * listens, again every 2 ms until one is right. The process is stopped afterwards.
+ */
+async function timeToFirstAnswer(
+  label: string,
+  start: () => Promise<Service>,
+  workloadOf: (service: Service) => Workload,
+): Promise<number> {
+  const began = performance.now();
+  const service = await start();
+  try {
+    const workload = workloadOf(service);
+    let last = 'no answer';
+    while (performance.now() - began < START_TIMEOUT_MS) {
+      try {
+        const answer = await fetchAnswer(label, workload);
+        const problem = answer.status === 200 ? workload.check(answer.json) : `HTTP ${answer.status}`;
+        if (problem === null) return performance.now() - began;
+        last = problem;
+      } catch (error) {
+        last = error instanceof Error ? error.message : String(error);
+      }
+      await delay(2);
+    }
+    throw new Error(`${label}: no right answer within ${START_TIMEOUT_MS} ms of its start (${last})`);
+  } finally {
+    await service.stop();
+  }
+}
+
+/** Each target's time from start to first answer, over STARTS fresh processes of its own. */
+async function startupTimes(
+  names: readonly TargetName[],
+  pinned: boolean,
+  upstream: Upstream,
+): Promise<Map<string, StartupTime>> {
+  const times = new Map<string, StartupTime>();
+  for (const name of names) {
+    const samplesMs: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      samplesMs.push(
+        name === 'direct'
+          ? await timeToFirstAnswer(
+              name,
+              () => startUpstreamService(pinned, 'agents'),
+              (service) => restCall(service.url),
+            )
+          : await timeToFirstAnswer(
+              name,
+              () => startGraphqlTarget(name, upstream.service.url, pinned),
+              (service) => sessionsQuery(service.url),
+            ),
+      );
+    }
+    const sorted = [...samplesMs].sort((a, b) => a - b);
+    const medianMs = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+    times.set(name, { medianMs, samplesMs });
+    log(
+      `  ${name}: start → first answer ${samplesMs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${medianMs.toFixed(0)})`,
+    );
+  }
+  return times;
 }
 
 /** Right answers first: each target once with limit 20, GraphQL answers equal to the gateway's. */
@@ -208,60 +299,149 @@ async function compareTargets(options: BenchOptions, pinned: boolean, upstream: 
   await verifyTargets(
     [...targets].sort((a, b) => Number(b.name === 'gateway') - Number(a.name === 'gateway')),
   );
+  // After verification, so that the runner's own HTTP client is warm for every target alike.
+  log(`start → first answer: ${STARTS} fresh starts per target`);
+  const startup = await startupTimes(options.targets, pinned, upstream);
   const results: TargetResult[] = [];
   for (const target of targets) {
     log(`measuring ${target.name} (${target.workload.method} ${target.workload.url})`);
-    results.push(
-      await measure(target, options, upstream.observed(target.service.pid), {
-        warmup: true,
-        fixedRate: true,
-      }),
-    );
+    const result = await measure(target, options, upstream.observed(target.service.pid), {
+      warmup: true,
+      fixedRate: true,
+    });
+    const time = startup.get(target.name);
+    results.push(time === undefined ? result : { ...result, startup: time });
   }
   const gateway = targets.find((target) => target.name === 'gateway')?.service;
   return { results, gateway };
 }
 
+/** A path measured on the gateway beside its REST call on `direct`: what each sends, and to which upstream. */
+interface PathSpec {
+  readonly generation: Generation;
+  /** The log's and the table's description. */
+  readonly title: string;
+  readonly direct: (upstreamUrl: string) => Workload;
+  readonly gateway: (graphqlUrl: string) => Workload;
+  /** A mutation: its upstream POSTs per request must be 1.00. Otherwise its upstream calls must. */
+  readonly mutation: boolean;
+}
+
+const PATHS: Readonly<Record<Exclude<PathName, 'sessions'>, PathSpec>> = {
+  'send-signal': {
+    generation: 'agents',
+    title: 'sendRealtimeSignal through the gateway, the same POST direct',
+    direct: restSignalPost,
+    gateway: sendSignalMutation,
+    mutation: true,
+  },
+  signals: {
+    generation: 'agents',
+    title:
+      'agent { realtimeSignals(sessionId: "9001", limit: 50) { signals { id type payload } nextAfterId hasMore } } ' +
+      'through the gateway, GET /agents/realtime/sessions/9001/signals?limit=50 direct',
+    direct: (url) => restSignalsCall(url),
+    gateway: (url) => signalsQuery(url),
+    mutation: false,
+  },
+  'hosts-agent': {
+    generation: 'hosts',
+    title:
+      'hosts generation, host keys: agent(id: "7") { requestedSessions(limit: 20) } through the gateway, ' +
+      'GET /hosts/realtime/sessions/requested?limit=20 with X-Agent-Id: 7 direct',
+    direct: (url) => restHostsCall(url, BENCH_AGENT_ID),
+    gateway: (url) => hostsAgentQuery(url),
+    mutation: false,
+  },
+  'hosts-host': {
+    generation: 'hosts',
+    title:
+      'hosts generation, host keys: host { requestedSessions(limit: 20) } through the gateway, ' +
+      'GET /hosts/realtime/sessions/requested?limit=20 without X-Agent-Id direct',
+    direct: (url) => restHostsCall(url, undefined),
+    gateway: (url) => hostQuery(url),
+    mutation: false,
+  },
+};
+
+/** The upstream and the gateway of each generation, started once when a path first needs them. */
+class Fleet {
+  readonly #upstreams = new Map<Generation, Promise<Upstream>>();
+  readonly #gateways = new Map<Generation, Promise<Service>>();
+
+  constructor(
+    private readonly pinned: boolean,
+    agentsUpstream: Upstream,
+  ) {
+    this.#upstreams.set('agents', Promise.resolve(agentsUpstream));
+  }
+
+  /** The gateway the sessions comparison started: reused, warm, for the agents generation. */
+  adoptGateway(service: Service | undefined): void {
+    if (service) this.#gateways.set('agents', Promise.resolve(service));
+  }
+
+  upstream(generation: Generation): Promise<Upstream> {
+    let upstream = this.#upstreams.get(generation);
+    if (!upstream) this.#upstreams.set(generation, (upstream = startUpstream(this.pinned, generation)));
+    return upstream;
+  }
+
+  async gateway(generation: Generation): Promise<Service> {
+    let gateway = this.#gateways.get(generation);
+    if (!gateway) {
+      const { url } = (await this.upstream(generation)).service;
+      this.#gateways.set(generation, (gateway = startGraphqlTarget('gateway', url, this.pinned)));
+    }
+    return gateway;
+  }
+}
+
 /**
- * The send-signal path: `sendRealtimeSignal` through the gateway and the same POST on `direct`,
- * max-rate rounds only (a mutation's cost and its upstream POSTs, not a latency target). Reuses
- * the gateway the sessions comparison started, warm, or starts one.
+ * One path beside its floor: the gateway's query or mutation and the same REST call on `direct`,
+ * max-rate rounds only (a path's cost and its upstream calls, not a latency target), keys rotated
+ * as in the comparison. The gateway of the path's generation is reused across paths, warm.
  */
-async function sendSignalPath(
+async function measurePath(
+  path: Exclude<PathName, 'sessions'>,
   options: BenchOptions,
-  pinned: boolean,
-  upstream: Upstream,
-  running: Service | undefined,
+  fleet: Fleet,
 ): Promise<TargetResult[]> {
+  const spec = PATHS[path];
+  const upstream = await fleet.upstream(spec.generation);
   const targets: Target[] = [];
   if (options.targets.includes('direct')) {
-    targets.push({
-      name: 'direct',
-      service: upstream.service,
-      workload: restSignalPost(upstream.service.url),
-    });
+    targets.push({ name: 'direct', service: upstream.service, workload: spec.direct(upstream.service.url) });
   }
   if (options.targets.includes('gateway')) {
-    const service = running ?? (await startGraphqlTarget('gateway', upstream.service.url, pinned));
-    targets.push({ name: 'gateway', service, workload: sendSignalMutation(service.url) });
+    const service = await fleet.gateway(spec.generation);
+    targets.push({ name: 'gateway', service, workload: spec.gateway(service.url) });
   }
   if (targets.length === 0) {
-    log('send-signal: skipped (measured on direct and gateway only, and --targets names neither)');
+    log(`${path}: skipped (measured on direct and gateway only, and --targets names neither)`);
     return [];
   }
-  for (const target of targets) await verifyOne(`${target.name} send-signal`, target.workload);
-  log(`verified: ${targets.map((target) => target.name).join(', ')} answer the send-signal path correctly`);
+  for (const target of targets) await verifyOne(`${target.name} ${path}`, target.workload);
+  log(`verified: ${targets.map((target) => target.name).join(', ')} answer the ${path} path correctly`);
   const results: TargetResult[] = [];
   for (const target of targets) {
-    log(`measuring ${target.name} send-signal (${target.workload.method} ${target.workload.url})`);
+    log(`measuring ${target.name} ${path} (${target.workload.method} ${target.workload.url})`);
     const result = await measure(target, options, upstream.observed(target.service.pid), {
       warmup: true,
       fixedRate: false,
     });
-    // At most once, and not zero times: every mutation sent is exactly one upstream POST.
-    const wrongPosts = target.name === 'gateway' ? postsPerMutationProblems(result) : [];
-    for (const problem of wrongPosts) log(`  gateway send-signal: ${problem}`);
-    results.push({ ...result, problems: result.problems + wrongPosts.length });
+    // A mutation reaches AgentMC exactly once, never zero times or twice; a read with its key
+    // rotated shares nothing, so it is exactly one call too (with --one-key, sharing makes fewer).
+    const wrong =
+      target.name !== 'gateway'
+        ? []
+        : spec.mutation
+          ? perRequestProblems(result, 'upstreamPostsPerRequest', 1)
+          : options.oneKey
+            ? []
+            : perRequestProblems(result, 'upstreamCallsPerRequest', 1);
+    for (const problem of wrong) log(`  gateway ${path}: ${problem}`);
+    results.push({ ...result, problems: result.problems + wrong.length });
   }
   return results;
 }
@@ -302,38 +482,55 @@ async function main(): Promise<void> {
 
   const upstream = await startUpstream(pinning.pinned);
   let results: TargetResult[] = [];
-  let sendSignal: TargetResult[] = [];
+  const paths = new Map<Exclude<PathName, 'sessions'>, TargetResult[]>();
   if (options.matrix) {
     results = await costMatrix(options, pinning.pinned, upstream);
   } else {
-    let gateway: Service | undefined;
+    const fleet = new Fleet(pinning.pinned, upstream);
     if (options.paths.includes('sessions')) {
+      let gateway: Service | undefined;
       ({ results, gateway } = await compareTargets(options, pinning.pinned, upstream));
+      fleet.adoptGateway(gateway);
     }
-    if (options.paths.includes('send-signal')) {
-      sendSignal = await sendSignalPath(options, pinning.pinned, upstream, gateway);
+    for (const path of options.paths) {
+      if (path !== 'sessions') paths.set(path, await measurePath(path, options, fleet));
     }
   }
   const upstreamUrl = upstream.service.url;
+  const sendSignal = paths.get('send-signal') ?? [];
+  const slope = options.matrix ? limitSlope(results) : undefined;
 
   const keys = options.oneKey ? 'one shared API key' : `${API_KEY_COUNT} API keys rotated per request`;
   log('');
+  const what = options.matrix ? 'cost matrix (gateway)' : results.length > 0 ? 'comparison' : 'paths';
+  // The fixed-rate round is the comparison's alone; the matrix and the paths run max-rate rounds only.
+  const fixedRate = what === 'comparison' ? `; fixed rate ${options.rate} req/s` : '';
   log(
-    `${options.matrix ? 'cost matrix (gateway)' : 'comparison'}: ${options.rounds} × ${options.duration} s max-rate rounds, ` +
-      `${options.connections} connections, ${keys}; fixed rate ${options.rate} req/s; pinned: ${pinning.pinned ? 'yes' : 'no'}`,
+    `${what}: ${options.rounds} × ${options.duration} s max-rate rounds, ` +
+      `${options.connections} connections, ${keys}${fixedRate}; pinned: ${pinning.pinned ? 'yes' : 'no'}`,
   );
   if (results.length > 0) log(options.matrix ? matrixTable(results) : comparisonTable(results));
   const compared = options.matrix ? {} : comparisons(results);
   for (const line of comparisonLines(compared)) log(line);
-  if (sendSignal.length > 0) {
+  for (const line of slope ? limitSlopeLines(slope) : []) log(line);
+  const startupMs = Object.fromEntries(
+    results.flatMap((result) => (result.startup ? [[result.name, result.startup.medianMs] as const] : [])),
+  );
+  if (Object.keys(startupMs).length > 0) {
+    const each = Object.entries(startupMs).map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`);
+    log(`start → first answer (median of ${STARTS} starts): ${each.join(', ')}`);
+  }
+  for (const [path, pathResults] of paths) {
+    if (pathResults.length === 0) continue;
     log('');
-    log(
-      `send-signal path: sendRealtimeSignal through the gateway, the same POST direct; max-rate rounds only`,
-    );
-    log(sendSignalTable(sendSignal));
+    log(`${path} path: ${PATHS[path].title}; max-rate rounds only`);
+    log(pathTable(path, pathResults, PATHS[path].mutation));
   }
 
-  for (const result of [...results, ...sendSignal]) {
+  const everyPath = [...paths].flatMap(([path, pathResults]) =>
+    pathResults.map((result) => ({ ...result, name: `${result.name} ${path}` })),
+  );
+  for (const result of [...results, ...everyPath]) {
     const other = Math.max(...result.maxRateRounds.map((round) => round.otherLoadPercent));
     if (other > BUSY_WARNING_PERCENT) {
       log(
@@ -350,13 +547,12 @@ async function main(): Promise<void> {
       );
     }
   }
-  const flagged = [
-    ...results.filter((result) => result.problems > 0).map((result) => result.name),
-    ...sendSignal.filter((result) => result.problems > 0).map((result) => `${result.name} send-signal`),
-  ];
+  const flagged = [...results, ...everyPath]
+    .filter((result) => result.problems > 0)
+    .map((result) => result.name);
   for (const name of flagged) {
     log(
-      `FLAGGED: ${name} had failed or wrong responses (or POSTs per mutation other than 1.00) during measurement`,
+      `FLAGGED: ${name} had failed or wrong responses (or upstream POSTs or calls per request other than 1.00) during measurement`,
     );
   }
   const file = await writeResults(RESULTS_DIR, startedAt, {
@@ -373,7 +569,14 @@ async function main(): Promise<void> {
     upstreamUrl,
     results,
     comparisons: compared,
+    ...(Object.keys(startupMs).length > 0 ? { startupMs } : {}),
+    ...(slope ? { limitSlope: slope } : {}),
     ...(sendSignal.length > 0 ? { sendSignal: sendSignalSummary(sendSignal) } : {}),
+    paths: Object.fromEntries(
+      [...paths]
+        .filter(([path, pathResults]) => path !== 'send-signal' && pathResults.length > 0)
+        .map(([path, pathResults]) => [path, pathSummary(pathResults)]),
+    ),
     flagged,
   });
   log(`results: ${file} (and bench/results/latest.json)`);

@@ -136,9 +136,10 @@ export type BadResponseReason =
 export function badUpstreamResponse(
   reason: BadResponseReason,
   status: number,
-  detail?: { path?: string; requestId?: string },
+  detail?: { path?: string; why?: string | undefined; requestId?: string },
 ): GatewayError {
-  const where = detail?.path ? ` at ${detail.path}` : '';
+  // `why` is the gateway's own text (payloads.ts), never upstream's.
+  const where = detail?.path ? ` at ${detail.path}${detail.why === undefined ? '' : ` (${detail.why})`}` : '';
   const upstream: UpstreamErrorInfo = { status };
   if (detail?.requestId !== undefined) upstream.requestId = detail.requestId;
   return new GatewayError(`${messageByCode.UPSTREAM_BAD_RESPONSE} Reason: ${reason}${where}.`, {

@@ -94,6 +94,27 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly #redisOutages = new Counter({
+    name: 'agentmc_redis_outages_total',
+    help: 'Times Redis (REDIS_URL) became unreachable, so that each replica polled its live feeds in-process until it was back.',
+    registers: [this.registry],
+  });
+
+  readonly #redisDegraded = new Gauge({
+    name: 'agentmc_redis_degraded',
+    help: 'Whether the live feeds poll in-process because Redis (REDIS_URL) is unreachable (1) or share their pollers through it (0; always 0 without REDIS_URL).',
+    registers: [this.registry],
+  });
+
+  /** A Redis outage began (src/live/redis-health.ts). */
+  redisOutage(): void {
+    this.#redisOutages.inc();
+  }
+
+  redisDegraded(degraded: boolean): void {
+    this.#redisDegraded.set(degraded ? 1 : 0);
+  }
+
   /** Exactly one series of the generation gauge is 1: the choice in use now. */
   setApiGeneration(generation: string, source: string): void {
     this.#apiGeneration.reset();

@@ -85,6 +85,7 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
           url: config.live.redisUrl,
           lockTtlMs: 2 * config.live.intervalMs + config.upstream.timeouts.totalMs,
           logger,
+          metrics,
         });
   // Never awaited: calls made before the document is read wait for it (within one deadline).
   void client.detectApiGeneration();
@@ -163,6 +164,8 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs), () => ({
         circuit: client.circuitState,
         apiGeneration: { ...client.apiGeneration, generation: client.apiGeneration.generation ?? null },
+        // Degraded (Redis unreachable, each replica polls for its own subscribers) is still ready.
+        live: { redis: feedBus === undefined ? 'off' : feedBus.health.mode },
       })),
     ],
     // Served from the gateway itself (Yoga's default loads from a CDN), and loaded only when

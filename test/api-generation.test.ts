@@ -243,6 +243,7 @@ describe('a configured generation', () => {
         source: 'configured',
         reason: expect.any(String),
       },
+      live: { redis: 'off' },
     });
     expect(await generationSeries(target)).toEqual(['agents/configured']);
     expect(documentReads()).toHaveLength(0);
@@ -291,6 +292,7 @@ describe('auto against a server that publishes its document', () => {
         source: 'openapi-document',
         reason: expect.any(String),
       },
+      live: { redis: 'off' },
     });
     expect(await generationSeries(target)).toEqual(['hosts/openapi-document']);
     // /ready is unchanged: a status, no body.

@@ -134,9 +134,9 @@ describe.skipIf(testRedis.skip !== undefined)(NAME, () => {
     ) as [RedisSignalBus, RedisSignalBus];
     const feedId = `bus-${run}:*:1`;
     const heard: SignalBusMessage[] = [];
-    const row = (id: number) =>
+    const row = (id: number | string) =>
       ({
-        id,
+        id: String(id),
         payload: { text: 'a b', list: [] },
         createdAt: '2026-02-22T17:21:00.000Z',
       }) as unknown as RealtimeSignal;
@@ -147,12 +147,12 @@ describe.skipIf(testRedis.skip !== undefined)(NAME, () => {
       expect(await holder.claim()).toEqual({ held: true, window: undefined });
       expect((await listener.claim()).held).toBe(false);
 
-      const page = { kind: 'page' as const, from: 0, to: 2, signals: [row(1), row(2)], ended: false };
+      const page = { kind: 'page' as const, from: '0', to: '2', signals: [row(1), row(2)], ended: false };
       expect(await holder.commit(page, 50)).toBe('committed');
       // Not at the stored cursor (2): refused, nothing stored or published.
-      expect(await holder.commit({ ...page, from: 1, to: 3, signals: [row(3)] }, 50)).toBe('stale');
-      expect(await listener.commit({ ...page, from: 2, to: 3, signals: [row(3)] }, 50)).toBe('lost');
-      const next = { ...page, from: 2, to: 5, signals: [row(3), row(4), row(5)] };
+      expect(await holder.commit({ ...page, from: '1', to: '3', signals: [row(3)] }, 50)).toBe('stale');
+      expect(await listener.commit({ ...page, from: '2', to: '3', signals: [row(3)] }, 50)).toBe('lost');
+      const next = { ...page, from: '2', to: '5', signals: [row(3), row(4), row(5)] };
       expect(await holder.commit(next, 50)).toBe('committed');
       const limited = new GatewayError('Slow down.', { code: ErrorCode.RATE_LIMITED, retryAfter: 3 });
       expect(await holder.commit({ kind: 'error', error: limited, final: false }, 50)).toBe('committed');
@@ -166,12 +166,26 @@ describe.skipIf(testRedis.skip !== undefined)(NAME, () => {
         retryAfter: 3,
       });
       // Three kept: the window starts after the first dropped one.
-      expect(await listener.read(0)).toEqual({
-        window: { cursor: 5, historyFrom: 2 },
+      expect(await listener.read('0')).toEqual({
+        window: { cursor: '5', historyFrom: '2' },
         signals: [row(3), row(4), row(5)],
       });
-      expect((await listener.read(4))?.signals).toEqual([row(5)]);
-      expect((await listener.claim()).window).toEqual({ cursor: 5, historyFrom: 2 });
+      expect((await listener.read('4'))?.signals).toEqual([row(5)]);
+      expect((await listener.claim()).window).toEqual({ cursor: '5', historyFrom: '2' });
+
+      // Ids beyond 2^53, which a score (a double) rounds alike: cursors and reads stay exact.
+      const huge = ['9007199254740993', '9007199254740994', '9007199254740995', '9007199254740996'];
+      const beyond = { ...page, from: '5', to: huge[3] ?? '', signals: huge.map(row) };
+      expect(await holder.commit(beyond, 50)).toBe('committed');
+      expect(await holder.commit({ ...beyond, from: '9007199254740995', to: '9007199254740997' }, 50)).toBe(
+        'stale',
+      );
+      expect(await listener.read(huge[1] ?? '')).toEqual({
+        window: { cursor: huge[3], historyFrom: huge[0] },
+        signals: [row(huge[2] ?? ''), row(huge[3] ?? '')],
+      });
+      await until(() => heard.length === 4, 'the page beyond 2^53');
+      expect(heard[3]).toEqual(beyond);
 
       // Released and forgotten: the next holder starts without a window.
       holder.leave({ release: true, forget: true });

@@ -29,6 +29,7 @@ export async function runFixedRateRound(
     body: workload.body,
     headers: requestHeaders(workload),
     oneKey: settings.oneKey,
+    keyKind: workload.keyKind ?? 'agent',
     rate: settings.rate,
     durationS: settings.durationS,
     connections: settings.connections,

@@ -6,10 +6,13 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 
 /**
  * What the comparison measures: `sessions`, the limit-20 query on every target (with the
- * fixed-rate round); `send-signal`, the `sendRealtimeSignal` mutation on the gateway and the same
- * POST on `direct` (max-rate rounds only; the baselines have no mutation).
+ * fixed-rate round and each target's time from start to first answer). Then, each on the gateway
+ * and its REST call on `direct` (max-rate rounds only; the baselines serve none of them):
+ * `send-signal`, the `sendRealtimeSignal` mutation; `signals`, a 50-signal page of
+ * `agent { realtimeSignals }`; `hosts-agent` and `hosts-host`, `agent(id: "7")` and `host`
+ * `requestedSessions(limit: 20)` with host keys against a hosts-generation upstream.
  */
-export const PATH_NAMES = ['sessions', 'send-signal'] as const;
+export const PATH_NAMES = ['sessions', 'send-signal', 'signals', 'hosts-agent', 'hosts-host'] as const;
 export type PathName = (typeof PATH_NAMES)[number];
 
 export interface BenchOptions {
@@ -29,7 +32,8 @@ export interface BenchOptions {
   readonly live: boolean;
 }
 
-const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest] [--paths=sessions,send-signal]
+const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest]
+                 [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
                  [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--warmup=3]
                  [--one-key] [--matrix] [--live]`;
 

@@ -19,6 +19,8 @@ export interface Service {
   exited(): boolean;
   /** The last lines it printed, for error messages. */
   output(): string;
+  /** SIGTERM, then SIGKILL past 3 s; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 const exists = (command: string) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -82,6 +84,9 @@ export async function startService(options: StartOptions): Promise<Service> {
     url: service.url.href,
     exited: service.exited,
     output: service.output,
+    stop: async () => {
+      await service.stop({ graceMs: 3000 });
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: every table and check of one report, so the printed figures and the JSON agree.
 /*
  * What a run prints and keeps: a plain table on stdout, and the whole result as JSON in
  * bench/results/ (timestamped, plus latest.json), formatted with the repository's Prettier
@@ -18,6 +19,14 @@ export interface TargetResult {
   /** non-2xx + connection errors + wrong spot-checked answers, over every measured round. */
   readonly problems: number;
   readonly warmupProblems: number;
+  /** Spawn → first right answer, each of STARTS fresh processes (the comparison's targets only). */
+  readonly startup?: StartupTime;
+}
+
+/** Time from a process's spawn to its first right answer, over several fresh starts. */
+export interface StartupTime {
+  readonly medianMs: number;
+  readonly samplesMs: readonly number[];
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -42,6 +51,7 @@ export function comparisonTable(results: readonly TargetResult[]): string {
     'CPU ms/req',
     'upstream calls/req',
     'peak RSS MB',
+    'start→answer ms',
     'errors',
   ];
   const rows = results.map((result) => [
@@ -55,6 +65,7 @@ export function comparisonTable(results: readonly TargetResult[]): string {
     fixed(result.median.cpuMsPerRequest, 3),
     fixed(result.median.upstreamCallsPerRequest, 2),
     fixed(result.peakRssMb, 1),
+    result.startup ? fixed(result.startup.medianMs, 0) : 'n/a',
     result.problems === 0 ? '0' : `${result.problems} (!)`,
   ]);
   return table(header, rows);
@@ -84,15 +95,20 @@ export function matrixTable(results: readonly TargetResult[]): string {
   return table(header, rows);
 }
 
-/** The send-signal path: one row per target, upstream POSTs per mutation beside the req/s. */
-export function sendSignalTable(results: readonly TargetResult[]): string {
+/**
+ * One path beside its floor (send-signal, hosts-agent, hosts-host, signals): one row per target,
+ * its req/s as a share of `direct`'s, and for a mutation the upstream POSTs per request.
+ */
+export function pathTable(path: string, results: readonly TargetResult[], withPosts: boolean): string {
+  const direct = results.find((result) => result.name === 'direct');
   const header = [
-    'send-signal',
+    path,
     'req/s (median)',
+    '÷ direct',
     'p50 ms',
     'p99 ms',
     'CPU ms/req',
-    'upstream POSTs/req',
+    ...(withPosts ? ['upstream POSTs/req'] : []),
     'upstream calls/req',
     'peak RSS MB',
     'errors',
@@ -100,10 +116,11 @@ export function sendSignalTable(results: readonly TargetResult[]): string {
   const rows = results.map((result) => [
     result.name,
     fixed(result.median.reqPerSec, 0),
+    direct ? fixed(result.median.reqPerSec / direct.median.reqPerSec, 2) : 'n/a',
     fixed(result.median.latencyMs.p50, 1),
     fixed(result.median.latencyMs.p99, 1),
     fixed(result.median.cpuMsPerRequest, 3),
-    fixed(result.median.upstreamPostsPerRequest, 2),
+    ...(withPosts ? [fixed(result.median.upstreamPostsPerRequest, 2)] : []),
     fixed(result.median.upstreamCallsPerRequest, 2),
     fixed(result.peakRssMb, 1),
     result.problems === 0 ? '0' : `${result.problems} (!)`,
@@ -111,15 +128,87 @@ export function sendSignalTable(results: readonly TargetResult[]): string {
   return table(header, rows);
 }
 
+/** The send-signal path: one row per target, upstream POSTs per mutation beside the req/s. */
+export const sendSignalTable = (results: readonly TargetResult[]) => pathTable('send-signal', results, true);
+
 /**
- * The rounds (warm-up excluded) in which the gateway's mutations did not reach AgentMC exactly
- * once each: upstream POSTs per mutation sent, to two decimals, other than 1.00.
+ * The rounds (warm-up excluded) in which a per-request upstream figure, to two decimals, was not
+ * `expected`: the gateway's mutations must reach AgentMC exactly once each (POSTs 1.00), and each
+ * read of a path make exactly one call (with keys rotated, nothing is shared).
  */
-export function postsPerMutationProblems(result: TargetResult): string[] {
+export function perRequestProblems(
+  result: TargetResult,
+  figure: 'upstreamPostsPerRequest' | 'upstreamCallsPerRequest',
+  expected: number,
+): string[] {
+  const what =
+    figure === 'upstreamPostsPerRequest' ? 'upstream POSTs per mutation' : 'upstream calls per request';
   return result.maxRateRounds
-    .map((round, i) => ({ round: i + 1, posts: round.upstreamPostsPerRequest }))
-    .filter(({ posts }) => fixed(posts, 2) !== '1.00')
-    .map(({ round, posts }) => `round ${round}: ${fixed(posts, 4)} upstream POSTs per mutation`);
+    .map((round, i) => ({ round: i + 1, value: round[figure] }))
+    .filter(({ value }) => fixed(value, 2) !== fixed(expected, 2))
+    .map(({ round, value }) => `round ${round}: ${fixed(value, 4)} ${what}, expected ${fixed(expected, 2)}`);
+}
+
+/** The rounds in which the gateway's mutations did not reach AgentMC exactly once each. */
+export const postsPerMutationProblems = (result: TargetResult) =>
+  perRequestProblems(result, 'upstreamPostsPerRequest', 1);
+
+/** The results JSON's summary of one path: every target's rounds and the figures beside the floor. */
+export function pathSummary(results: readonly TargetResult[]) {
+  const gateway = results.find((result) => result.name === 'gateway');
+  const direct = results.find((result) => result.name === 'direct');
+  return {
+    results,
+    ...(gateway
+      ? {
+          gatewayReqPerSec: gateway.median.reqPerSec,
+          gatewayCpuMsPerRequest: gateway.median.cpuMsPerRequest,
+          gatewayLatencyMs: { p50: gateway.median.latencyMs.p50, p99: gateway.median.latencyMs.p99 },
+          upstreamCallsPerRequest: gateway.median.upstreamCallsPerRequest,
+          upstreamCallsPerRequestByRound: gateway.maxRateRounds.map((round) => round.upstreamCallsPerRequest),
+        }
+      : {}),
+    ...(direct
+      ? { directReqPerSec: direct.median.reqPerSec, directCpuMsPerRequest: direct.median.cpuMsPerRequest }
+      : {}),
+    ...(gateway && direct ? { gatewayOverDirect: gateway.median.reqPerSec / direct.median.reqPerSec } : {}),
+  };
+}
+
+/**
+ * The matrix's `limit` cases (`limit=1`, `limit=20`, `limit=100`): the gateway's CPU ms per
+ * request at each, and the slope between them in µs of CPU per session of the answer.
+ */
+export function limitSlope(results: readonly TargetResult[]) {
+  const cpu = new Map(
+    results
+      .map(
+        (result) => [Number(/^limit=(\d+)$/.exec(result.name)?.[1]), result.median.cpuMsPerRequest] as const,
+      )
+      .filter(([limit]) => Number.isInteger(limit)),
+  );
+  const slope = (from: number, to: number) => {
+    const a = cpu.get(from);
+    const b = cpu.get(to);
+    return a === undefined || b === undefined ? undefined : ((b - a) * 1000) / (to - from);
+  };
+  return {
+    cpuMsPerRequestByLimit: Object.fromEntries(cpu),
+    cpuUsPerSession: { from1To20: slope(1, 20), from20To100: slope(20, 100), from1To100: slope(1, 100) },
+  };
+}
+
+export function limitSlopeLines(values: ReturnType<typeof limitSlope>): string[] {
+  const { from1To20, from20To100, from1To100 } = values.cpuUsPerSession;
+  if (from1To100 === undefined) return [];
+  const us = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
+  const byLimit = Object.entries(values.cpuMsPerRequestByLimit)
+    .map(([limit, ms]) => `limit ${limit}: ${ms.toFixed(3)} ms`)
+    .join(', ');
+  return [
+    `CPU per request by limit: ${byLimit}`,
+    `slope, µs of CPU per session: ${us(from1To20)} (1→20), ${us(from20To100)} (20→100), ${us(from1To100)} (1→100)`,
+  ];
 }
 
 export interface Comparisons {

@@ -5,29 +5,46 @@
 import type { Workload } from './workloads.js';
 
 export const API_KEY_COUNT = 1000;
-/** Well-formed AgentMC-style keys; the fake upstream accepts any non-empty key. */
-const API_KEYS = Array.from({ length: API_KEY_COUNT }, (_, i) => `mca_bench_${String(i).padStart(4, '0')}`);
-const ONE_KEY = 'mca_bench_shared';
+
+/**
+ * Which kind of key a workload sends: `agent` keys (`mca_…`, the agents generation) or `host`
+ * keys (`cc_…`, the hosts generation). The fake upstream accepts any non-empty key of its kind.
+ */
+export type KeyKind = 'agent' | 'host';
+const KEY_PREFIX: Readonly<Record<KeyKind, string>> = { agent: 'mca_bench_', host: 'cc_bench_' };
+
+const keysOf = (kind: KeyKind) =>
+  Array.from({ length: API_KEY_COUNT }, (_, i) => `${KEY_PREFIX[kind]}${String(i).padStart(4, '0')}`);
+const API_KEYS: Readonly<Record<KeyKind, readonly string[]>> = {
+  agent: keysOf('agent'),
+  host: keysOf('host'),
+};
+
+/** The key of `--one-key`, and the one verification and start-up checks send. */
+export const sharedKey = (kind: KeyKind = 'agent') => `${KEY_PREFIX[kind]}shared`;
+export const verifyKey = (kind: KeyKind = 'agent') => `${KEY_PREFIX[kind]}verify`;
 
 /** Every Nth answer is parsed and checked during load; the rest only counted. */
 export const SPOT_CHECK_EVERY = 250;
 /** A request unanswered after this long counts as a timeout (autocannon's default). */
 export const REQUEST_TIMEOUT_S = 10;
 
-/** Every request's headers but the API key. */
-export function requestHeaders(workload: Pick<Workload, 'body'>): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** Every request's headers but the API key: the workload's own (`X-Agent-Id`) included. */
+export function requestHeaders(workload: Pick<Workload, 'body' | 'headers'>): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', ...workload.headers };
   if (workload.body !== undefined) headers['content-type'] = 'application/json';
   return headers;
 }
 
 /**
- * Many keys by default: each request takes the next of 1000 keys (one counter over all
+ * Many keys by default: each request takes the next of 1000 keys of its kind (one counter over all
  * connections), so concurrent requests never share a key and no per-key sharing or caching
  * helps. With --one-key every request sends the same key. Returns the key for the next request.
  */
-export function apiKeys(oneKey: boolean): () => string {
-  if (oneKey) return () => ONE_KEY;
+export function apiKeys(oneKey: boolean, kind: KeyKind = 'agent'): () => string {
+  const one = sharedKey(kind);
+  if (oneKey) return () => one;
+  const keys = API_KEYS[kind];
   let next = 0;
-  return () => API_KEYS[next++ % API_KEY_COUNT] ?? ONE_KEY;
+  return () => keys[next++ % API_KEY_COUNT] ?? one;
 }

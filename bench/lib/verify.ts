@@ -3,9 +3,8 @@
  * same answer as our gateway. A fast wrong answer is not a result, so a difference aborts the run.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { requestHeaders, verifyKey } from './requests.js';
 import type { Workload } from './workloads.js';
-
-const VERIFY_KEY = 'mca_bench_verify';
 
 export interface Answer {
   readonly target: string;
@@ -20,11 +19,7 @@ export class VerificationError extends Error {
 export async function fetchAnswer(target: string, workload: Workload): Promise<Answer> {
   const response = await fetch(workload.url, {
     method: workload.method,
-    headers: {
-      accept: 'application/json',
-      'x-api-key': VERIFY_KEY,
-      ...(workload.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
+    headers: { ...requestHeaders(workload), 'x-api-key': verifyKey(workload.keyKind) },
     ...(workload.body === undefined ? {} : { body: workload.body }),
   });
   const text = await response.text();

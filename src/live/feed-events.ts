@@ -1,5 +1,5 @@
 import type { GatewayError } from '../errors.js';
-import type { RealtimeSession } from '../upstream/models.js';
+import type { DecimalId, RealtimeSession } from '../upstream/models.js';
 
 /* What a feed sends: events to its subscribers, and messages between the replicas that share it. */
 
@@ -8,7 +8,7 @@ export interface SessionsUpdate {
   sessions: RealtimeSession[];
   added: RealtimeSession[];
   updated: RealtimeSession[];
-  removedIds: number[];
+  removedIds: DecimalId[];
 }
 
 /** A failure to report; `final` ends the stream (a key that is no longer accepted). */

@@ -1,10 +1,11 @@
+// Over 250 lines on purpose: one feed's loop (poll, back off, share through Redis, fall back, rejoin) reads as one state machine.
 import { callerWithSignal, type Caller } from '../caller.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
 import type { RealtimeSession } from '../upstream/models.js';
 import { ROUTES, type RequestedSessionsScope } from '../upstream/routes.js';
-import type { FeedBus, FeedLink } from './feed-bus.js';
+import type { BusHealth, FeedBus, FeedLink } from './feed-bus.js';
 import type { BusMessage, FeedEvent, FeedFailure, FeedSnapshot, SessionsUpdate } from './feed-events.js';
 
 export interface PollerSettings {
@@ -23,18 +24,30 @@ const FINAL_CODES: ReadonlySet<string> = new Set([ErrorCode.UNAUTHENTICATED, Err
  * One feed on this replica: its local subscribers and the list they last received. In-process,
  * it polls at every tick. With a bus, it polls only while it holds the feed's lock (claimed at
  * every tick, so a dead holder is replaced), and applies what the holder publishes otherwise.
+ *
+ * While the bus is unavailable (Redis down), it polls in-process for its own subscribers, with
+ * the same diff against what they last received, and ignores the bus. When Redis is back it
+ * rejoins (a new bus epoch): it listens and claims again, asking for a refresh; the stored list
+ * may predate what it polled on its own, so it only sets the seq baseline, and the holder's next
+ * poll (or its own, as holder) is published even if unchanged. Each replica diffs that list
+ * against what its subscribers last received: no change is missed, none is sent twice.
  */
 export class Poller {
   readonly #listeners = new Set<Listener>();
   readonly #link: FeedLink | undefined;
+  readonly #health: BusHealth | undefined;
   #last: RealtimeSession[] | undefined;
   #seq = 0;
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: AbortController | undefined;
   #stopped = false;
-  /** Subscribed to the bus's channel of this feed. */
-  #listening = false;
+  /** The bus epoch in which it last joined the feed (listened and claimed); none yet. */
+  #joined: number | undefined;
+  /** What the bus delivered while it was joining, applied once the join has set its baseline. */
+  #heldBack: BusMessage[] | undefined;
+  /** Publish the next list polled even if unchanged: a rejoining replica diffs against it. */
+  #refresh = false;
   /** Set while waiting out a failure: the lock is then kept to its end rather than released. */
   #backingOff = false;
 
@@ -46,7 +59,8 @@ export class Poller {
     private readonly logger: Logger,
     shared?: { bus: FeedBus; feedId: string },
   ) {
-    this.#link = shared?.bus.join(shared.feedId, (message) => this.#receive(message));
+    this.#health = shared?.bus.health;
+    this.#link = shared?.bus.join(shared.feedId, (message) => this.#heard(message));
   }
 
   get idle(): boolean {
@@ -94,25 +108,69 @@ export class Poller {
 
   async #tick(): Promise<void> {
     if (this.#stopped) return;
-    if (this.#link !== undefined) {
-      try {
-        if (!this.#listening) {
-          // A first subscriber on this replica gets the list the polling replica stored, at once.
-          const stored = await this.#link.listen();
-          this.#listening = true;
-          if (stored !== undefined) this.#apply(stored);
+    const link = this.#link;
+    const health = this.#health;
+    if (link !== undefined && health !== undefined) {
+      // At start, the first connection to Redis decides.
+      await health.settled;
+      if (this.#stopped) return;
+      // Redis unavailable: this replica polls for its own subscribers.
+      if (health.available) {
+        try {
+          const epoch = health.epoch;
+          const { held, refresh } =
+            this.#joined === epoch ? await this.#claim(link) : await this.#join(link, epoch);
+          if (this.#stopped) return;
+          if (refresh) this.#refresh = true;
+          // Another replica polls: this one only listens, and tries again at the next tick.
+          if (!held) return this.#schedule(this.settings.intervalMs);
+        } catch (error) {
+          this.#busFailed(error);
+          // Still there (the command itself failed): try again at the next tick. Gone: poll now.
+          if (health.available) return this.#schedule(this.settings.intervalMs);
         }
-        const { held, snapshot } = await this.#link.claim();
-        if (this.#stopped) return;
-        if (snapshot !== undefined) this.#apply(snapshot);
-        // Another replica polls: this one only listens, and tries again at the next tick.
-        if (!held) return this.#schedule(this.settings.intervalMs);
-      } catch (error) {
-        this.#busFailed(error);
-        return this.#schedule(this.settings.intervalMs);
       }
     }
     await this.#poll();
+  }
+
+  async #claim(link: FeedLink): Promise<{ held: boolean; refresh: boolean }> {
+    const claim = await link.claim();
+    if (claim.snapshot !== undefined) this.#apply(claim.snapshot);
+    return claim;
+  }
+
+  /** Joins the feed: first, or again after an outage (see the class comment). */
+  async #join(link: FeedLink, epoch: number): Promise<{ held: boolean; refresh: boolean }> {
+    this.#heldBack = [];
+    try {
+      // Subscribed before the stored list is read, so that no publication falls between.
+      const stored = await link.listen();
+      const rejoining = this.#last !== undefined;
+      const claim = await link.claim({ refresh: rejoining });
+      if (rejoining) {
+        // Its subscribers have what it polled on its own, maybe newer than the stored list:
+        // only lists published from now on count (the holder's next one is a refresh).
+        this.#seq = claim.snapshot?.seq ?? 0;
+        if (claim.held) this.#refresh = true;
+      } else {
+        // A first subscriber on this replica gets the list the polling replica stored, at once.
+        if (stored !== undefined) this.#apply(stored);
+        if (claim.snapshot !== undefined) this.#apply(claim.snapshot);
+      }
+      this.#joined = epoch;
+      const heard = this.#heldBack;
+      this.#heldBack = undefined;
+      for (const message of heard) this.#receive(message);
+      return claim;
+    } finally {
+      this.#heldBack = undefined;
+    }
+  }
+
+  /** Whether it polls through the bus now: Redis is there and it joined since it came back. */
+  #shared(): boolean {
+    return this.#health?.available === true && this.#joined === this.#health.epoch;
   }
 
   async #poll(): Promise<void> {
@@ -133,11 +191,15 @@ export class Poller {
     if (this.#stopped) return;
     this.#failures = 0;
     this.#backingOff = false;
-    const changed = diff(this.#last, sessions) !== undefined;
-    const message = changed ? { kind: 'update' as const, seq: 0, sessions } : undefined;
+    const refresh = this.#refresh && this.#shared();
+    const publish = refresh || diff(this.#last, sessions) !== undefined;
+    const message = publish ? { kind: 'update' as const, seq: 0, sessions } : undefined;
     const seq = await this.#commit(message, this.settings.intervalMs);
     if (this.#stopped) return;
-    if (seq !== undefined && changed) this.#apply({ seq, sessions });
+    if (seq !== undefined && publish) {
+      if (refresh && this.#shared()) this.#refresh = false;
+      this.#apply({ seq, sessions });
+    }
     this.#schedule(this.settings.intervalMs);
   }
 
@@ -168,15 +230,26 @@ export class Poller {
     this.#schedule(delay);
   }
 
-  /** Publishes through the bus when there is one; in-process, every poll is the holder's. */
+  /**
+   * Publishes through the bus when it shares one; in-process (no bus, or Redis unavailable),
+   * every poll is the holder's.
+   */
   async #commit(message: BusMessage | undefined, nextDelayMs: number): Promise<number | undefined> {
-    if (this.#link === undefined) return message?.kind === 'update' ? this.#seq + 1 : 0;
+    const local = () => (message?.kind === 'update' ? this.#seq + 1 : 0);
+    if (this.#link === undefined || !this.#shared()) return local();
     try {
       return await this.#link.commit(message, nextDelayMs);
     } catch (error) {
       this.#busFailed(error);
-      return undefined;
+      // Redis went away with the poll in hand: its subscribers get it as in-process.
+      return this.#health?.available === false ? local() : undefined;
     }
+  }
+
+  /** What the bus delivered: applied while this replica shares the feed, ignored otherwise. */
+  #heard(message: BusMessage): void {
+    if (this.#heldBack !== undefined) this.#heldBack.push(message);
+    else if (this.#shared()) this.#receive(message);
   }
 
   /** What the holder published (or this replica, as holder, just committed). */
@@ -200,6 +273,8 @@ export class Poller {
   }
 
   #busFailed(error: unknown): void {
+    // Redis unreachable: logged once for the whole outage (redis-health.ts).
+    if (this.#health?.failed(error) === true) return;
     this.logger.warn(
       { event: 'live_bus_failed', err: error instanceof Error ? error.message : String(error) },
       'live feed bus (Redis) failed; retrying at the next tick',

@@ -5,8 +5,9 @@ import type { Redis } from 'ioredis';
 import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RealtimeSession } from '../upstream/models.js';
-import type { FeedBus, FeedLink } from './feed-bus.js';
+import type { BusHealth, FeedBus, FeedLink } from './feed-bus.js';
 import type { BusMessage, FeedSnapshot } from './feed-events.js';
+import { RedisHealth, type RedisHealthMetrics } from './redis-health.js';
 
 /*
  * Shares live pollers across gateway replicas through Redis (REDIS_URL). Per feed, i.e. per
@@ -28,10 +29,18 @@ import type { BusMessage, FeedSnapshot } from './feed-events.js';
  *   joiner on any replica reads it right after subscribing and gets the current list at once;
  *   a replica taking the lock over diffs against it, so a takeover sends no spurious event.
  * - `…:seq` numbers the lists (INCR), so a list older than the one a replica has is ignored.
+ * - `…:refresh` asks the holder to publish its next poll's list even if it did not change: set
+ *   by a replica that rejoins the feed after an outage (its subscribers got what it polled on
+ *   its own meanwhile), so it diffs against a list polled after it rejoined; deleted by the
+ *   holder's CLAIM, which then reports it.
  *
  * Only the holder may publish: COMMIT checks ownership in the same script, so a replica that
  * lost the lock (paused longer than its TTL) drops its stale result. Keys share a hash tag, for
  * Redis Cluster.
+ *
+ * When Redis cannot be reached (redis-health.ts), each replica polls for its own subscribers
+ * until it is back, then rejoins: see Poller. Commands fail at once meanwhile (no offline queue,
+ * nothing resent after a reconnection), so nothing stale reaches Redis later.
  */
 
 const PREFIX = 'agentmc-gateway:live:';
@@ -53,6 +62,30 @@ elseif not holder then
   held = 1
 end
 return { held, redis.call('GET', KEYS[2]) }
+`;
+
+/**
+ * CLAIM for requested sessions. KEYS: lock, state, refresh. ARGV: replica id, TTL, refresh
+ * wanted (1|0), refresh TTL. Returns { held, stored state or nil, refresh asked (0|1) }: a holder
+ * takes (deletes) a pending request; a replica that does not hold the lock leaves its own.
+ */
+const CLAIM_SESSIONS = `
+local holder = redis.call('GET', KEYS[1])
+local held = 0
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  held = 1
+elseif not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  held = 1
+end
+local refresh = 0
+if held == 1 then
+  refresh = redis.call('DEL', KEYS[3])
+elseif ARGV[3] == '1' then
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
+end
+return { held, redis.call('GET', KEYS[2]), refresh }
 `;
 
 /**
@@ -88,6 +121,10 @@ export interface RedisFeedBusOptions {
   /** How long a lock outlives its holder's next planned poll: the takeover time after a crash. */
   lockTtlMs: number;
   logger: Logger;
+  /** The outage counter and the degraded gauge. */
+  metrics?: RedisHealthMetrics;
+  /** How often an outage checks whether Redis is back. @default 1000 */
+  probeMs?: number;
 }
 
 /**
@@ -96,6 +133,8 @@ export interface RedisFeedBusOptions {
  */
 export interface RedisChannels {
   readonly replicaId: string;
+  /** Whether Redis answers; what a command failure says (one log line per outage). */
+  readonly health: BusHealth;
   /** EVAL on the commands connection. */
   run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
   /** Subscribes `channel`; each message's text goes to `deliver`, unparsed (origin included). */
@@ -118,32 +157,46 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
   readonly #rawDeliveries = new Map<string, (text: string) => void>();
   /** Releases in flight, awaited on close so a stopping replica hands its locks over at once. */
   readonly #pending = new Set<Promise<unknown>>();
+  /**
+   * Channels left while Redis was unreachable: ioredis subscribes them again when it reconnects,
+   * so they are unsubscribed at the recovery unless a feed listens to them again by then.
+   */
+  readonly #orphans = new Set<string>();
   readonly #lockTtlMs: number;
   readonly #logger: Logger;
+  readonly #health: RedisHealth;
 
   constructor(options: RedisFeedBusOptions) {
     this.#lockTtlMs = options.lockTtlMs;
     this.#logger = options.logger;
     const connection = {
       connectionName: `agentmc-graphql-${this.replicaId}`,
-      // A command fails after a few reconnection attempts instead of waiting for Redis forever;
-      // the poller logs it and tries again at its next tick.
-      maxRetriesPerRequest: 2,
+      // Fail fast instead of queueing while Redis is away: the pollers go on in-process
+      // (redis-health.ts) and nothing stale is sent once it is back.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: 1000,
       connectTimeout: 5000,
+      // Reconnects forever, every 2 s at most; each attempt's error is logged at debug only.
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
     };
     // Loaded only by replicas that use Redis: the client costs the others ~20 MB of memory.
     const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
     this.#commands = new RedisClient(options.url, connection);
     this.#subscriber = new RedisClient(options.url, connection);
-    for (const [role, redis] of [
-      ['commands', this.#commands],
-      ['subscriber', this.#subscriber],
-    ] as const) {
-      redis.on('error', (error: Error) =>
-        this.#logger.warn({ event: 'live_redis_error', role, err: error.message }, 'Redis connection error'),
-      );
-    }
+    // Also the one 'error' listener each connection needs (ioredis prints unhandled ones).
+    this.#health = new RedisHealth([this.#commands, this.#subscriber], {
+      logger: options.logger,
+      metrics: options.metrics,
+      probeMs: options.probeMs ?? 1000,
+      onUp: () => this.#dropOrphans(),
+    });
     this.#subscriber.on('message', (channel: string, text: string) => this.#dispatch(channel, text));
+  }
+
+  get health(): RedisHealth {
+    return this.#health;
   }
 
   join(feedId: string, deliver: (message: BusMessage) => void): FeedLink {
@@ -152,23 +205,35 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
     const lock = `${base}:lock`;
     const state = `${base}:state`;
     const seq = `${base}:seq`;
+    const refresh = `${base}:refresh`;
     const owner = this.replicaId;
     this.#deliveries.set(channel, deliver);
     let left = false;
 
     return {
       listen: async () => {
+        await this.#health.settled;
+        this.#orphans.delete(channel);
         await this.#subscriber.subscribe(channel);
         return parseState(await this.#commands.get(state));
       },
-      claim: async () => {
-        const [held, stored] = (await this.#commands.eval(CLAIM, 2, lock, state, owner, this.#lockTtlMs)) as [
-          number,
-          string | null,
-        ];
-        return { held: held === 1, snapshot: parseState(stored) };
+      claim: async ({ refresh: wanted = false } = {}) => {
+        await this.#health.settled;
+        const [held, stored, asked] = (await this.#commands.eval(
+          CLAIM_SESSIONS,
+          3,
+          lock,
+          state,
+          refresh,
+          owner,
+          this.#lockTtlMs,
+          wanted ? '1' : '0',
+          SEQ_TTL_MS,
+        )) as [number, string | null, number];
+        return { held: held === 1, snapshot: parseState(stored), refresh: asked === 1 };
       },
       commit: async (message, holdMs) => {
+        await this.#health.settled;
         const [kind, json] =
           message === undefined
             ? ['renew', '']
@@ -200,25 +265,28 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
         if (left) return;
         left = true;
         if (this.#deliveries.get(channel) === deliver) this.#deliveries.delete(channel);
-        this.#track(this.#subscriber.unsubscribe(channel));
+        this.#unsubscribe(channel);
         if (release) this.#track(this.#commands.eval(RELEASE, 2, lock, state, owner, forget ? '1' : '0'));
       },
     };
   }
 
-  run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async run(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    await this.#health.settled;
     return this.#commands.eval(script, keys.length, ...keys, ...args);
   }
 
   async subscribe(channel: string, deliver: (text: string) => void): Promise<void> {
     this.#rawDeliveries.set(channel, deliver);
+    await this.#health.settled;
+    this.#orphans.delete(channel);
     await this.#subscriber.subscribe(channel);
   }
 
   unsubscribe(channel: string, deliver: (text: string) => void): void {
     if (this.#rawDeliveries.get(channel) !== deliver) return;
     this.#rawDeliveries.delete(channel);
-    this.#track(this.#subscriber.unsubscribe(channel));
+    this.#unsubscribe(channel);
   }
 
   background(operation: Promise<unknown>): void {
@@ -227,6 +295,7 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
+    this.#health.close();
     const quit = Promise.allSettled([this.#commands.quit(), this.#subscriber.quit()]);
     await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.#commands.disconnect();
@@ -235,14 +304,36 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
 
   #track(operation: Promise<unknown>): void {
     const tracked = operation
-      .catch((error: unknown) =>
+      .catch((error: unknown) => {
+        // Redis unreachable: logged once for the whole outage.
+        if (this.#health.failed(error)) return;
         this.#logger.warn(
           { event: 'live_redis_error', err: error instanceof Error ? error.message : String(error) },
           'Redis command failed',
-        ),
-      )
+        );
+      })
       .finally(() => this.#pending.delete(tracked));
     this.#pending.add(tracked);
+  }
+
+  /** Stops hearing `channel`; while Redis is away, at the recovery (see #orphans). */
+  #unsubscribe(...channels: string[]): void {
+    const orphan = () => channels.forEach((channel) => this.#orphans.add(channel));
+    if (!this.#health.available) return orphan();
+    this.#track(
+      this.#subscriber.unsubscribe(...channels).catch((error: unknown) => {
+        orphan();
+        throw error;
+      }),
+    );
+  }
+
+  #dropOrphans(): void {
+    const orphans = [...this.#orphans].filter(
+      (channel) => !this.#deliveries.has(channel) && !this.#rawDeliveries.has(channel),
+    );
+    this.#orphans.clear();
+    if (orphans.length > 0) this.#unsubscribe(...orphans);
   }
 
   #dispatch(channel: string, text: string): void {

@@ -1,14 +1,15 @@
-import type { RealtimeSignal } from '../upstream/models.js';
+import type { DecimalId, RealtimeSignal } from '../upstream/models.js';
 import type { FeedFailure } from './feed-events.js';
+import type { BusHealth } from './feed-bus.js';
 
 /* What a signals feed (signals-feed.ts) sends, and how replicas share one (signal-redis-bus.ts). */
 
 /** One answer of the signals list, as the polling replica saw it. */
 export interface SignalPage {
-  /** The cursor it was asked from (`after_id`; 0: from the start, `after_id` omitted). */
-  from: number;
+  /** The cursor it was asked from (`after_id`; `0`: from the start, `after_id` omitted). */
+  from: DecimalId;
   /** The cursor after it: the id of its last row, or `from` when it had none. */
-  to: number;
+  to: DecimalId;
   /** Its rows with an id above `from`, in id order. */
   signals: RealtimeSignal[];
   /** The session had ended (closed, failed, expired) and no full page was left: the feed's last page. */
@@ -20,8 +21,9 @@ export interface SignalPage {
  * hundred), and the next poll asks for the signals after `cursor`.
  */
 export interface SignalWindow {
-  cursor: number;
-  historyFrom: number;
+  /** Decimal ids, compared with `compareIds`. */
+  cursor: DecimalId;
+  historyFrom: DecimalId;
 }
 
 /** What a subscriber receives: a signal, or a failure (`final` ends the stream). */
@@ -36,6 +38,8 @@ export type SignalBusMessage = ({ kind: 'page' } & SignalPage) | FeedFailure;
  * on from the stored cursor, and one that missed a message reads what it missed.
  */
 export interface SignalBus {
+  /** Whether the bus can be used now; while it cannot, pollers poll for their own subscribers. */
+  readonly health: BusHealth;
   /**
    * Joins feed `feedId` (`<key digest>:<agent or *>:<session id>`, never the key itself);
    * `deliver` receives what the polling replica publishes, except what this replica published.
@@ -55,7 +59,7 @@ export interface SignalLink {
    * The stored window and its signals with an id above `after` (all of them when `after` is
    * older than the window), read atomically; undefined when none is stored.
    */
-  read(after: number): Promise<{ window: SignalWindow; signals: RealtimeSignal[] } | undefined>;
+  read(after: DecimalId): Promise<{ window: SignalWindow; signals: RealtimeSignal[] } | undefined>;
   /**
    * Publishes `message` if this replica still holds the lock, and keeps the lock `holdMs`
    * longer (`message` undefined only renews). A page is stored in the window with its

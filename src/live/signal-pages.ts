@@ -2,7 +2,7 @@ import { ENDED_SESSION_STATUSES, SIGNALS_LIMIT } from '../agentmc-wire.js';
 import type { Caller } from '../caller.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { AgentMcClient } from '../upstream/client.js';
-import type { RealtimeSignalList } from '../upstream/models.js';
+import type { DecimalId, RealtimeSignalList } from '../upstream/models.js';
 import { ROUTES } from '../upstream/routes.js';
 import type { FeedFailure } from './feed-events.js';
 import type { PollerSettings } from './poller.js';
@@ -34,19 +34,25 @@ export interface SignalsScope {
   readonly agentId: string | undefined;
 }
 
-/** One page of signals after `after` (0: from the start), with the session. */
+/**
+ * Where a feed starts when no `afterId` was given: before the first signal, `after_id` omitted
+ * (the documents' `after_id` is an integer of at least 0).
+ */
+export const FROM_START: DecimalId = '0';
+
+/** One page of signals after `after` (FROM_START: from the start), with the session. */
 export function fetchSignals(
   client: AgentMcClient,
   caller: Caller,
   scope: SignalsScope,
-  after: number,
+  after: DecimalId,
 ): Promise<RealtimeSignalList> {
   return client.call(
     caller,
     ROUTES.listAgentRealtimeSignals,
     {
       sessionId: scope.sessionId,
-      afterId: after === 0 ? undefined : String(after),
+      afterId: after === FROM_START ? undefined : after,
       limit: SIGNALS_PAGE,
       excludeSender: undefined,
     },

@@ -3,13 +3,16 @@ import { callerWithSignal, type Caller } from '../caller.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
-import type { RealtimeSignal, RealtimeSignalList } from '../upstream/models.js';
+import { idAbove } from '../upstream/decimal-ids.js';
+import type { DecimalId, RealtimeSignal, RealtimeSignalList } from '../upstream/models.js';
 import type { FeedFailure } from './feed-events.js';
+import type { BusHealth } from './feed-bus.js';
 import type { PollerSettings } from './poller.js';
 import type { SignalBus, SignalBusMessage, SignalLink, SignalPage, SignalWindow } from './signal-bus.js';
 import {
   backoffMs,
   fetchSignals,
+  FROM_START,
   isLastPage,
   pollFailure,
   SIGNALS_PAGE,
@@ -36,10 +39,17 @@ import { SignalHistory, type SignalSubscriber } from './signal-window.js';
  * they missed one (a page that starts past their cursor, or a stored cursor ahead at a tick). A
  * replica taking the lock over, after a release or a crash, goes on from the stored cursor, so
  * nothing is polled twice or skipped; its subscribers still take only ids above their own.
+ *
+ * While Redis is unavailable, it polls in-process from its own cursor for its own subscribers
+ * and ignores the bus; when Redis is back (a new bus epoch) it listens and claims again, and
+ * goes on as after a takeover: from the stored cursor when it holds the lock (ids it has are not
+ * added twice), or from what the holder publishes and stores. Subscribers, who take only ids
+ * above their own last one, never see the switch.
  */
 export class SignalPoller {
   readonly #subscribers = new Set<SignalSubscriber>();
   readonly #link: SignalLink | undefined;
+  readonly #health: BusHealth | undefined;
   readonly #window: SignalHistory;
   /** The session ended: no signal follows the cursor. */
   #ended = false;
@@ -48,7 +58,8 @@ export class SignalPoller {
   #inFlight: AbortController | undefined;
   #started = false;
   #stopped = false;
-  #listening = false;
+  /** The bus epoch in which it last subscribed to the feed; none yet. */
+  #joined: number | undefined;
   /** Set while waiting out a failure: the lock is then kept to its end rather than released. */
   #backingOff = false;
   #syncing: Promise<void> | undefined;
@@ -61,11 +72,15 @@ export class SignalPoller {
     private readonly settings: PollerSettings,
     private readonly logger: Logger,
     /** The first subscriber's `afterId` (0: from the start): where the window opens. */
-    startAfter: number,
+    startAfter: DecimalId,
     shared?: { bus: SignalBus; feedId: string },
   ) {
     this.#window = new SignalHistory(startAfter);
-    this.#link = shared?.bus.join(shared.feedId, (message) => this.#receive(message));
+    this.#health = shared?.bus.health;
+    this.#link = shared?.bus.join(shared.feedId, (message) => {
+      // While it polls on its own, the bus is not its source.
+      if (this.#shared()) this.#receive(message);
+    });
   }
 
   get idle(): boolean {
@@ -86,7 +101,7 @@ export class SignalPoller {
    * The signals above `lastId`, in id order; undefined when `lastId` is older than the window
    * (the subscriber pages the API itself until it is inside).
    */
-  after(lastId: number): RealtimeSignal[] | undefined {
+  after(lastId: DecimalId): RealtimeSignal[] | undefined {
     return this.#window.after(lastId);
   }
 
@@ -128,18 +143,22 @@ export class SignalPoller {
   async #tick(): Promise<void> {
     if (this.#stopped) return;
     let from = this.#window.cursor;
-    if (this.#link !== undefined) {
+    const health = this.#health;
+    // Redis unavailable: this replica polls for its own subscribers, from its own cursor.
+    if (this.#link !== undefined && health !== undefined && (await this.#usable(health))) {
       try {
-        if (!this.#listening) {
+        if (this.#joined !== health.epoch) {
+          const epoch = health.epoch;
           // Subscribed before the window is read, so no message falls between the two.
           await this.#link.listen();
-          this.#listening = true;
+          this.#joined = epoch;
         }
         const { held, window } = await this.#link.claim();
         if (this.#stopped) return;
         // Missed messages, or a stored window with signals this empty one can serve late joiners.
-        const behind = window !== undefined && window.cursor > this.#window.cursor;
-        const richer = window !== undefined && this.#window.empty && window.cursor > window.historyFrom;
+        const behind = window !== undefined && idAbove(window.cursor, this.#window.cursor);
+        const richer =
+          window !== undefined && this.#window.empty && idAbove(window.cursor, window.historyFrom);
         if (behind || richer) {
           await this.#sync();
           if (this.#stopped) return;
@@ -149,13 +168,27 @@ export class SignalPoller {
         from = window?.cursor ?? this.#window.cursor;
       } catch (error) {
         this.#busFailed(error);
-        return this.#schedule(this.settings.intervalMs);
+        // Still there (the command itself failed): try again at the next tick. Gone: poll now.
+        if (health.available) return this.#schedule(this.settings.intervalMs);
+        from = this.#window.cursor;
       }
     }
+    if (this.#stopped) return;
     await this.#poll(from);
   }
 
-  async #poll(from: number): Promise<void> {
+  /** Whether Redis can be used now; at start, once the first connection decided. */
+  async #usable(health: BusHealth): Promise<boolean> {
+    await health.settled;
+    return health.available;
+  }
+
+  /** Whether it polls through the bus now: Redis is there and it subscribed since it came back. */
+  #shared(): boolean {
+    return this.#health?.available === true && this.#joined === this.#health.epoch;
+  }
+
+  async #poll(from: DecimalId): Promise<void> {
     this.#inFlight = new AbortController();
     const { signal } = this.#inFlight;
     let list: RealtimeSignalList;
@@ -173,7 +206,7 @@ export class SignalPoller {
     if (this.#stopped) return;
     this.#failures = 0;
     this.#backingOff = false;
-    const signals = list.signals.filter((row) => row.id > from);
+    const signals = list.signals.filter((row) => idAbove(row.id, from));
     const full = list.signals.length >= SIGNALS_PAGE;
     const page: SignalBusMessage = {
       kind: 'page',
@@ -214,12 +247,13 @@ export class SignalPoller {
     message: SignalBusMessage | undefined,
     holdMs: number,
   ): Promise<'committed' | 'lost' | 'stale'> {
-    if (this.#link === undefined) return 'committed';
+    if (this.#link === undefined || !this.#shared()) return 'committed';
     try {
       return await this.#link.commit(message, holdMs);
     } catch (error) {
       this.#busFailed(error);
-      return 'lost';
+      // Redis went away with the page in hand: its subscribers get it as in-process.
+      return this.#health?.available === false ? 'committed' : 'lost';
     }
   }
 
@@ -234,7 +268,7 @@ export class SignalPoller {
   /** Moves the window on by a page that starts inside it; a later one means messages were missed. */
   #apply(page: SignalPage): void {
     if (this.#stopped) return;
-    if (page.from > this.#window.cursor) {
+    if (idAbove(page.from, this.#window.cursor)) {
       void this.#sync();
       return;
     }
@@ -254,7 +288,8 @@ export class SignalPoller {
    */
   #sync(): Promise<void> {
     const link = this.#link;
-    if (link === undefined) return Promise.resolve();
+    // Polling on its own, it has nothing to read but its own window.
+    if (link === undefined || !this.#shared()) return Promise.resolve();
     if (this.#syncing !== undefined) {
       this.#syncAgain = true;
       return this.#syncing;
@@ -263,7 +298,7 @@ export class SignalPoller {
       try {
         do {
           this.#syncAgain = false;
-          const stored = await link.read(this.#window.empty ? 0 : this.#window.cursor);
+          const stored = await link.read(this.#window.empty ? FROM_START : this.#window.cursor);
           if (this.#stopped || stored === undefined) return;
           this.#merge(stored.window, stored.signals);
         } while (this.#syncAgain && !this.#stopped);
@@ -277,15 +312,17 @@ export class SignalPoller {
   }
 
   #merge(window: SignalWindow, signals: RealtimeSignal[]): void {
-    if (this.#window.empty || window.historyFrom > this.#window.cursor) {
+    if (this.#window.empty || idAbove(window.historyFrom, this.#window.cursor)) {
       this.#window.replace(window, signals);
       this.#notify();
-    } else if (window.cursor > this.#window.cursor && this.#window.extend(signals, window.cursor)) {
+    } else if (idAbove(window.cursor, this.#window.cursor) && this.#window.extend(signals, window.cursor)) {
       this.#notify();
     }
   }
 
   #busFailed(error: unknown): void {
+    // Redis unreachable: logged once for the whole outage (redis-health.ts).
+    if (this.#health?.failed(error) === true) return;
     this.logger.warn(
       {
         event: 'live_bus_failed',

@@ -1,8 +1,10 @@
 // Over 250 lines on purpose: its Lua scripts and the TypeScript that calls them must be read side by side.
 import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RealtimeSignal } from '../upstream/models.js';
+import { compareIds, idAbove } from '../upstream/decimal-ids.js';
+import type { DecimalId, RealtimeSignal } from '../upstream/models.js';
 import { CLAIM, type RedisChannels } from './redis-feed-bus.js';
+import type { BusHealth } from './feed-bus.js';
 import type { SignalBus, SignalBusMessage, SignalLink, SignalWindow } from './signal-bus.js';
 import { SIGNAL_HISTORY } from './signal-pages.js';
 
@@ -16,7 +18,9 @@ import { SIGNAL_HISTORY } from './signal-pages.js';
  *   every commit for its next delay plus `lockTtlMs` (kept through a backoff), released when its
  *   last local subscriber leaves; a holder that died is replaced within about `lockTtlMs`.
  * - `…:state`: the window, `<cursor> <historyFrom>`; `…:history`: a sorted set of its signals
- *   (score: id, member: the signal's JSON), the last `historyLimit` of them. COMMIT stores a page
+ *   (score: id, member: the signal's JSON), the last `historyLimit` of them. Ids are decimal
+ *   strings of any size: cursors are compared as strings (both canonical); scores (doubles, exact
+ *   up to 2^53) only narrow a read, which `read` finishes with `compareIds`. COMMIT stores a page
  *   and publishes it in one script, and only if the page starts at the stored cursor, so the
  *   stored window never has a gap and never disagrees with what was published. Both outlive
  *   the lock by `stateTtlMs`: a replica taking over after a crash goes on from the stored cursor.
@@ -42,7 +46,7 @@ local stored = redis.call('GET', KEYS[2])
 local historyFrom = ARGV[5]
 if stored then
   local space = string.find(stored, ' ', 1, true)
-  if tonumber(string.sub(stored, 1, space - 1)) ~= tonumber(ARGV[5]) then return -2 end
+  if string.sub(stored, 1, space - 1) ~= ARGV[5] then return -2 end
   historyFrom = string.sub(stored, space + 1)
 else
   redis.call('DEL', KEYS[3])
@@ -56,7 +60,7 @@ end
 local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[8])
 if excess > 0 then
   local last = redis.call('ZRANGE', KEYS[3], excess - 1, excess - 1, 'WITHSCORES')
-  historyFrom = last[2]
+  historyFrom = cjson.decode(last[1]).id
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
 end
 redis.call('SET', KEYS[2], ARGV[6] .. ' ' .. historyFrom, 'PX', ARGV[3])
@@ -78,11 +82,14 @@ if ARGV[5] == 'error' then redis.call('PUBLISH', ARGV[4], 'error ' .. ARGV[1] ..
 return 1
 `;
 
-/** KEYS: state, history. ARGV: after. Returns {} without a window, else { state, signals above `after` }. */
+/**
+ * KEYS: state, history. ARGV: after. Returns {} without a window, else { state, signals scored
+ * at or above `after` } (a score rounds an id beyond 2^53: the caller drops those not above it).
+ */
 const READ = `
 local stored = redis.call('GET', KEYS[1])
 if not stored then return {} end
-return { stored, redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf') }
+return { stored, redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '+inf') }
 `;
 
 /** KEYS: lock, state, history. ARGV: replica id, forget (1|0). Deletes the lock only if it is ours. */
@@ -119,6 +126,10 @@ export class RedisSignalBus implements SignalBus {
     this.#logger = options.logger;
   }
 
+  get health(): BusHealth {
+    return this.redis.health;
+  }
+
   join(feedId: string, deliver: (message: SignalBusMessage) => void): SignalLink {
     const base = `${PREFIX}{${feedId}}`;
     const channel = `${base}:events`;
@@ -144,7 +155,11 @@ export class RedisSignalBus implements SignalBus {
         const result = (await this.redis.run(READ, [state, history], [after])) as [] | [string, string[]];
         const window = parseWindow(result[0] ?? null);
         if (window === undefined) return undefined;
-        return { window, signals: (result[1] ?? []).map((text) => JSON.parse(text) as RealtimeSignal) };
+        const signals = (result[1] ?? [])
+          .map((text) => JSON.parse(text) as RealtimeSignal)
+          .filter((signal) => idAbove(signal.id, after))
+          .sort((a, b) => compareIds(a.id, b.id));
+        return { window, signals };
       },
       commit: async (message, holdMs) => {
         const hold = holdMs + this.#lockTtlMs;
@@ -204,8 +219,8 @@ export class RedisSignalBus implements SignalBus {
         const [, , from, to, ended, json] = fields;
         deliver({
           kind: 'page',
-          from: Number(from),
-          to: Number(to),
+          from: from ?? '',
+          to: to ?? '',
           ended: ended === '1',
           signals: JSON.parse(json ?? '[]') as RealtimeSignal[],
         });
@@ -247,5 +262,6 @@ function splitFields(text: string, count: number): string[] | undefined {
 function parseWindow(stored: string | null): SignalWindow | undefined {
   if (stored === null) return undefined;
   const [cursor, historyFrom] = stored.split(' ');
-  return { cursor: Number(cursor), historyFrom: Number(historyFrom) };
+  if (cursor === undefined || historyFrom === undefined) return undefined;
+  return { cursor: cursor as DecimalId, historyFrom: historyFrom as DecimalId };
 }

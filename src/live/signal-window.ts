@@ -1,4 +1,5 @@
-import type { RealtimeSignal } from '../upstream/models.js';
+import { compareIds, idAbove, maxId } from '../upstream/decimal-ids.js';
+import type { DecimalId, RealtimeSignal } from '../upstream/models.js';
 import type { FeedFailure } from './feed-events.js';
 import type { SignalWindow } from './signal-bus.js';
 import { SIGNAL_HISTORY } from './signal-pages.js';
@@ -7,13 +8,13 @@ import { SIGNAL_HISTORY } from './signal-pages.js';
 
 /** Every signal of (historyFrom, cursor], in id order: the last `limit` the feed saw. */
 export class SignalHistory implements SignalWindow {
-  historyFrom: number;
-  cursor: number;
+  historyFrom: DecimalId;
+  cursor: DecimalId;
   #rows: RealtimeSignal[] = [];
 
   constructor(
-    /** Where it opens (0: before the first signal). */
-    start: number,
+    /** Where it opens (`0`: before the first signal). */
+    start: DecimalId,
     private readonly limit = SIGNAL_HISTORY,
   ) {
     this.historyFrom = start;
@@ -28,13 +29,14 @@ export class SignalHistory implements SignalWindow {
    * The signals above `lastId`, in id order; undefined when `lastId` is older than the window
    * (the subscriber pages the API itself until it is inside).
    */
-  after(lastId: number): RealtimeSignal[] | undefined {
-    if (lastId < this.historyFrom) return undefined;
+  after(lastId: DecimalId): RealtimeSignal[] | undefined {
+    if (compareIds(lastId, this.historyFrom) < 0) return undefined;
     let low = 0;
     let high = this.#rows.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.#rows[middle]?.id ?? 0) <= lastId) low = middle + 1;
+      const row = this.#rows[middle];
+      if (row !== undefined && !idAbove(row.id, lastId)) low = middle + 1;
       else high = middle;
     }
     return this.#rows.slice(low);
@@ -45,11 +47,12 @@ export class SignalHistory implements SignalWindow {
    * or below the cursor, so nothing between is missing); the oldest beyond `limit` are dropped.
    * False when nothing changed.
    */
-  extend(signals: readonly RealtimeSignal[], to: number): boolean {
-    const fresh = signals.filter((row) => row.id > this.cursor);
-    if (fresh.length === 0 && to <= this.cursor) return false;
+  extend(signals: readonly RealtimeSignal[], to: DecimalId): boolean {
+    const fresh = signals.filter((row) => idAbove(row.id, this.cursor));
+    if (fresh.length === 0 && !idAbove(to, this.cursor)) return false;
     this.#rows.push(...fresh);
-    this.cursor = Math.max(this.cursor, to, fresh.at(-1)?.id ?? 0);
+    const last = fresh.at(-1)?.id;
+    this.cursor = maxId(maxId(this.cursor, to), last ?? to);
     const excess = this.#rows.length - this.limit;
     if (excess > 0) {
       this.historyFrom = this.#rows[excess - 1]?.id ?? this.historyFrom;
@@ -62,14 +65,16 @@ export class SignalHistory implements SignalWindow {
   replace(window: SignalWindow, signals: readonly RealtimeSignal[]): void {
     this.historyFrom = window.historyFrom;
     this.cursor = window.cursor;
-    this.#rows = signals.filter((row) => row.id > window.historyFrom && row.id <= window.cursor);
+    this.#rows = signals.filter(
+      (row) => idAbove(row.id, window.historyFrom) && !idAbove(row.id, window.cursor),
+    );
   }
 }
 
 /** One subscriber of a feed: how far it got, and the failures it has yet to receive. */
 export class SignalSubscriber {
   /** The id of the last signal it received (or its `afterId`): it receives only higher ones. */
-  lastId: number;
+  lastId: DecimalId;
   readonly notices: FeedFailure[] = [];
   /** Resolves when a final failure is queued: the stream ends, whatever it was waiting for. */
   readonly closing: Promise<void>;
@@ -77,7 +82,7 @@ export class SignalSubscriber {
   #wake: (() => void) | undefined;
   #woken = false;
 
-  constructor(afterId: number) {
+  constructor(afterId: DecimalId) {
     this.lastId = afterId;
     this.closing = new Promise((resolve) => (this.#close = resolve));
   }

@@ -2,7 +2,8 @@ import { Repeater } from 'graphql-yoga';
 import { callerWithSignal, type Caller } from '../caller.js';
 import type { Logger } from '../logger.js';
 import type { AgentMcClient } from '../upstream/client.js';
-import type { RealtimeSignalList } from '../upstream/models.js';
+import { idAbove } from '../upstream/decimal-ids.js';
+import type { DecimalId, RealtimeSignalList } from '../upstream/models.js';
 import type { PollerSettings } from './poller.js';
 import type { SignalBus, SignalEvent } from './signal-bus.js';
 import {
@@ -21,8 +22,8 @@ export type { SignalEvent } from './signal-bus.js';
 export type { SignalsScope } from './signal-pages.js';
 
 export interface SignalSubscription extends SignalsScope {
-  /** Signals with a higher id only; 0: every signal of the session. */
-  readonly afterId: number;
+  /** Signals with a higher id only (a decimal id); `0` (FROM_START): every signal of the session. */
+  readonly afterId: DecimalId;
 }
 
 /**
@@ -158,7 +159,7 @@ export class SignalFeeds {
     }
     for (const signal of list.signals) {
       if (run.stopped()) return 'done';
-      if (signal.id <= subscriber.lastId) continue;
+      if (!idAbove(signal.id, subscriber.lastId)) continue;
       await run.push({ kind: 'signal', signal });
       subscriber.lastId = signal.id;
     }

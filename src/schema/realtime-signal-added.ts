@@ -1,3 +1,4 @@
+import { FROM_START } from '../live/signal-pages.js';
 import type { SignalEvent } from '../live/signals-feed.js';
 import { actingAgent } from './acting-agent.js';
 import { builder } from './builder.js';
@@ -49,7 +50,7 @@ builder.subscriptionField('realtimeSignalAdded', (t) =>
           : await actingAgent(context, String(args.agentId), 'agentId');
       return context.signalFeeds.subscribe(caller, {
         sessionId,
-        afterId: afterId === undefined ? 0 : Number(afterId),
+        afterId: afterId ?? FROM_START,
         agentId: agent?.actingAs,
       });
     },

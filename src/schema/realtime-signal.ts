@@ -139,7 +139,7 @@ builder.objectField(AgentRef, 'realtimeSignals', (t) =>
             ? list.signals.filter((signal) => signal.upstreamSender !== excludeSender)
             : list.signals,
         session: list.session,
-        nextAfterId: last === undefined ? (afterId ?? null) : String(last.id),
+        nextAfterId: last === undefined ? (afterId ?? null) : last.id,
         hasMore: list.signals.length === limit,
       };
     },

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: the one way every operation is called (generation, share, breaker, attempts, outcome) reads best as one flow.
 import { Pool, type Dispatcher } from 'undici';
 import { AGENT_ID_HEADER, REQUESTED_SESSIONS_LIMIT } from '../agentmc-wire.js';
 import type { Caller } from '../caller.js';

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 const ajv = new Ajv();
 
 const isErrorEnvelope = ajv.compile<{
-  error: { code: string; message: string; details?: Record<string, unknown> | null };
+  error: { code: string; message: string; details?: Record<string, unknown> | [] | null };
 }>({
   type: 'object',
   required: ['error'],
@@ -20,7 +20,8 @@ const isErrorEnvelope = ajv.compile<{
       properties: {
         code: { type: 'string' },
         message: { type: 'string' },
-        details: { type: 'object', nullable: true },
+        // PHP writes empty details as `[]`: read as none, as `meta: []` is read as `{}`.
+        details: { anyOf: [{ type: 'object' }, { type: 'array', maxItems: 0 }, { type: 'null' }] },
       },
     },
   },
@@ -53,7 +54,8 @@ export interface ErrorEnvelopeFacts {
  */
 export function readErrorEnvelope(json: unknown, apiKey: string): ErrorEnvelopeFacts {
   if (!isErrorEnvelope(json)) return {};
-  const { code, message, details } = json.error;
+  const { code, message } = json.error;
+  const details = Array.isArray(json.error.details) ? undefined : json.error.details;
   const facts: ErrorEnvelopeFacts = {};
   if (/^[A-Za-z0-9_.:-]{1,64}$/.test(code)) facts.code = code;
   const safeMessage = safeUpstreamText(message, apiKey);

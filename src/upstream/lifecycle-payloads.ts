@@ -6,15 +6,19 @@ import type {
   SignalSender,
   SocketAuthorization,
 } from './models.js';
+import { compareIds } from './decimal-ids.js';
+import { plainJson } from './exact-json.js';
 import {
   ajv,
-  failurePath,
+  failure,
+  idText,
   recordId,
   sessionPayloadSchema,
   timestamp,
   toRealtimeSession,
   toUtcTimestamp,
   type ParseResult,
+  type PayloadId,
   type SessionPayload,
 } from './payloads.js';
 
@@ -55,10 +59,10 @@ const signalPayloadSchema = {
 } as const;
 
 interface SignalPayload {
-  id: number;
-  team_id: number;
-  agent_id: number;
-  session_id: number;
+  id: PayloadId;
+  team_id: PayloadId;
+  agent_id: PayloadId;
+  session_id: PayloadId;
   sender: string;
   type: string;
   payload: Record<string, unknown> | Record<string, unknown>[] | null;
@@ -68,14 +72,14 @@ interface SignalPayload {
 
 function toRealtimeSignal(signal: SignalPayload, session: RealtimeSession): RealtimeSignal {
   return {
-    id: signal.id,
-    teamId: signal.team_id,
-    agentId: signal.agent_id,
-    sessionId: signal.session_id,
+    id: idText(signal.id),
+    teamId: idText(signal.team_id),
+    agentId: idText(signal.agent_id),
+    sessionId: idText(signal.session_id),
     sender: knownSenders.has(signal.sender) ? (signal.sender as SignalSender) : 'unknown',
     upstreamSender: signal.sender,
     type: signal.type,
-    payload: signal.payload,
+    payload: plainJson(signal.payload),
     createdAt: toUtcTimestamp(signal.created_at),
     updatedAt: toUtcTimestamp(signal.updated_at),
     session,
@@ -103,32 +107,32 @@ const isSignalResponse = ajv.compile<{ data: SignalPayload; session: SessionPayl
 const isSocketAuthResponse = ajv.compile<SocketAuthorization>({
   type: 'object',
   required: ['auth'],
-  properties: { auth: { type: 'string', minLength: 1 } },
+  properties: { auth: { type: 'string' } },
 });
 
 /** The 200 body of claim and close: `{ data: Session }`. */
 export function parseSessionResponse(json: unknown): ParseResult<RealtimeSession> {
   if (isSessionResponse(json)) return { ok: true, value: toRealtimeSession(json.data) };
-  return { ok: false, path: failurePath(isSessionResponse) };
+  return failure(isSessionResponse, json);
 }
 
 /** The 200 body of the signals list: `{ data: Signal[], session }`, rows put in id order. */
 export function parseSignalList(json: unknown): ParseResult<RealtimeSignalList> {
-  if (!isSignalsResponse(json)) return { ok: false, path: failurePath(isSignalsResponse) };
+  if (!isSignalsResponse(json)) return failure(isSignalsResponse, json);
   const session = toRealtimeSession(json.session);
   const signals = json.data.map((signal) => toRealtimeSignal(signal, session));
-  signals.sort((a, b) => a.id - b.id);
+  signals.sort((a, b) => compareIds(a.id, b.id));
   return { ok: true, value: { signals, session } };
 }
 
 /** The 200 body of a created signal: `{ data: Signal, session }`. */
 export function parseCreatedSignal(json: unknown): ParseResult<RealtimeSignal> {
-  if (!isSignalResponse(json)) return { ok: false, path: failurePath(isSignalResponse) };
+  if (!isSignalResponse(json)) return failure(isSignalResponse, json);
   return { ok: true, value: toRealtimeSignal(json.data, toRealtimeSession(json.session)) };
 }
 
 /** The 200 body of both socket auths: `{ auth }`. */
 export function parseSocketAuthorization(json: unknown): ParseResult<SocketAuthorization> {
   if (isSocketAuthResponse(json)) return { ok: true, value: { auth: json.auth } };
-  return { ok: false, path: failurePath(isSocketAuthResponse) };
+  return failure(isSocketAuthResponse, json);
 }

@@ -1,4 +1,7 @@
 import type { WireSessionStatus, WireSignalSender, WireSocket } from '../agentmc-wire.js';
+import type { DecimalId } from './decimal-ids.js';
+
+export type { DecimalId } from './decimal-ids.js';
 
 /*
  * What validated payloads become: the types the schema serves (camelCase, timestamps in UTC,
@@ -26,12 +29,15 @@ export interface RealtimeSocket {
  */
 export type UtcTimestamp = string & { readonly __utcTimestamp: unique symbol };
 
-/** A session as the schema serves it: camelCase, timestamps in UTC, unknown statuses marked. */
+/**
+ * A session as the schema serves it: camelCase, ids as their decimal strings (exactly as sent,
+ * of any size and sign), timestamps in UTC, unknown statuses marked.
+ */
 export interface RealtimeSession {
-  id: number;
-  teamId: number;
-  agentId: number;
-  requestedByUserId: number | null;
+  id: DecimalId;
+  teamId: DecimalId;
+  agentId: DecimalId;
+  requestedByUserId: DecimalId | null;
   status: SessionStatus;
   /** The status exactly as sent; differs from `status` only when that is `unknown`. */
   upstreamStatus: string;
@@ -48,7 +54,7 @@ export interface RealtimeSession {
 }
 
 export interface AgentIdentity {
-  id: number;
+  id: DecimalId;
 }
 
 /** A sender the API added after this gateway was built is served as UNKNOWN, never an error. */
@@ -56,10 +62,11 @@ export type SignalSender = WireSignalSender | 'unknown';
 
 /** One signal of a session, as the schema serves it. */
 export interface RealtimeSignal {
-  id: number;
-  teamId: number;
-  agentId: number;
-  sessionId: number;
+  /** Ordered with `compareIds` (decimal-ids.ts), never as a number. */
+  id: DecimalId;
+  teamId: DecimalId;
+  agentId: DecimalId;
+  sessionId: DecimalId;
   sender: SignalSender;
   /** The sender exactly as sent; differs from `sender` only when that is `unknown`. */
   upstreamSender: string;

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { badUpstreamResponse, errorFromUpstreamResponse } from '../errors.js';
 import { readErrorEnvelope } from './error-envelope.js';
+import { mayReadDifferentlyExactly, parseJsonBody } from './exact-json.js';
 import type { ParseResult } from './payloads.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -57,13 +58,29 @@ export async function readResponse<T>(
     ? await body.text()
     : await readBody(body, status, maxBodyBytes);
   if (text.length === 0) throw badUpstreamResponse('empty body', status, { requestId });
-  const json = parseJson(text);
-  if (json === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
-  const payload = parse(json);
+  const payload = readPayload(text, parse);
+  if (payload === undefined) throw badUpstreamResponse('not JSON', status, { requestId });
   if (!payload.ok) {
-    throw badUpstreamResponse('invalid shape', status, { path: payload.path, requestId });
+    throw badUpstreamResponse('invalid shape', status, { path: payload.path, why: payload.why, requestId });
   }
   return payload.value;
+}
+
+/**
+ * A 200 body's text through `parse`, its numbers read so that no id is changed (exact-json.ts);
+ * undefined when it is not JSON. A refused body with an exponent in it is read again exactly
+ * before it is refused: `9.007199254740993e15` is an id a double would have rounded.
+ */
+export function readPayload<T>(
+  text: string,
+  parse: (json: unknown) => ParseResult<T>,
+): ParseResult<T> | undefined {
+  const json = parseJsonBody(text);
+  if (json === undefined) return undefined;
+  const payload = parse(json);
+  if (payload.ok || !mayReadDifferentlyExactly(text)) return payload;
+  const exact = parseJsonBody(text, true);
+  return exact === undefined ? payload : parse(exact);
 }
 
 /** Frees the connection without reading a body we will not use. */
