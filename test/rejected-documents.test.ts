@@ -31,12 +31,17 @@ async function overWebSocket(harness: Harness, payload: Record<string, unknown>)
     retryAttempts: 0,
   });
   try {
+    // Settled by `complete` (after the one result) or an error: never disposed mid-operation.
     return await new Promise<Outcome>((resolve, reject) => {
+      let outcome: Outcome | undefined;
       client.subscribe(payload as { query: string }, {
-        next: (result) => resolve(result as Outcome),
+        next: (result) => {
+          outcome = result as Outcome;
+        },
         error: (error) =>
           Array.isArray(error) ? resolve({ errors: error as Outcome['errors'] }) : reject(error),
-        complete: () => undefined,
+        complete: () =>
+          outcome === undefined ? reject(new Error('completed without a result')) : resolve(outcome),
       });
     });
   } finally {
@@ -186,6 +191,24 @@ describe('graphql-ws with TRUSTED_DOCUMENTS: only the manifest runs', () => {
     expect(outcome.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
     expect(harness.upstream.requests).toHaveLength(0);
   });
+
+  it.each([false, true])(
+    'a manifest document whose variable cannot be coerced is BAD_USER_INPUT (graphql-ws: %s)',
+    async (webSocket) => {
+      const payload = {
+        operationName: 'RequestedSessions',
+        variables: { limit: 'many' },
+        extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('RequestedSessions') } },
+      };
+      // graphql-ws clients always send a query string; the manifest's text replaces it.
+      const outcome = webSocket
+        ? await overWebSocket(harness, { ...payload, query: '' })
+        : await overHttp(harness, payload, false);
+
+      expect(outcome.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(harness.upstream.requests).toHaveLength(0);
+    },
+  );
 
   it('runs a manifest document named by its hash (the text sent beside it is ignored)', async () => {
     const outcome = await overWebSocket(harness, {
