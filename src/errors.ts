@@ -188,7 +188,7 @@ export function tooManySubscriptions(scope: 'key' | 'gateway'): GatewayError {
 
 export function missingApiKey(): GatewayError {
   return new GatewayError(
-    'No API key: send your AgentMC agent key in the X-Api-Key header (or Authorization: Bearer <key>).',
+    'No API key: send your AgentMC key (a host key cc_… or an agent key mca_…) in the X-Api-Key header (or Authorization: Bearer <key>).',
     { code: ErrorCode.UNAUTHENTICATED },
   );
 }

@@ -10,7 +10,7 @@ import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from './settings.js';
 import { createContext, type GatewayContext } from './context.js';
-import { ErrorCode, maskError } from './errors.js';
+import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { useIntrospectionRefused } from './plugins/use-introspection-refused.js';

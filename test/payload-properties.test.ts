@@ -12,7 +12,8 @@ import {
   parseSocketAuthorization,
 } from '../src/upstream/lifecycle-payloads.js';
 import type { RealtimeSession, RealtimeSignal } from '../src/upstream/models.js';
-import { parseAgentIdentity, parseRequestedSessions, type ParseResult } from '../src/upstream/payloads.js';
+import type { ParseResult } from '../src/upstream/payload-validator.js';
+import { parseAgentIdentity, parseRequestedSessions } from '../src/upstream/payloads.js';
 import { readPayload } from '../src/upstream/read-response.js';
 
 /*

@@ -8,7 +8,8 @@ import {
   parseSocketAuthorization,
 } from '../src/upstream/lifecycle-payloads.js';
 import type { RealtimeSession, RealtimeSignal } from '../src/upstream/models.js';
-import { parseAgentIdentity, parseRequestedSessions, type ParseResult } from '../src/upstream/payloads.js';
+import type { ParseResult } from '../src/upstream/payload-validator.js';
+import { parseAgentIdentity, parseRequestedSessions } from '../src/upstream/payloads.js';
 import { readPayload } from '../src/upstream/read-response.js';
 import { raw } from './support/fake-upstream.js';
 import { useGateway } from './support/harness.js';

@@ -1,4 +1,4 @@
-import type { GatewayError } from '../errors.js';
+import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
 import type { DecimalId, RealtimeSession } from '../upstream/models.js';
 
 /* What a feed sends: events to its subscribers, and messages between the replicas that share it. */
@@ -28,3 +28,18 @@ export interface FeedSnapshot {
 
 /** What a poller tells the other replicas of its feed. */
 export type BusMessage = ({ kind: 'update' } & FeedSnapshot) | FeedFailure;
+
+/** A failure as it crosses Redis: its message, extensions (its code among them) and `final`. */
+export function failureToJson({ error, final }: FeedFailure): string {
+  return JSON.stringify({ message: error.message, extensions: error.extensions, final });
+}
+
+/** The failure another replica published, as a GatewayError again. */
+export function failureFromJson(json: string): FeedFailure {
+  const { message, extensions, final } = JSON.parse(json) as {
+    message: string;
+    extensions: GatewayErrorExtensions;
+    final: boolean;
+  };
+  return { kind: 'error', error: new GatewayError(message, extensions), final };
+}

@@ -2,11 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RealtimeSession } from '../upstream/models.js';
 import type { BusHealth, FeedBus, FeedLink } from './feed-bus.js';
-import type { BusMessage, FeedSnapshot } from './feed-events.js';
+import { failureFromJson, failureToJson, type BusMessage, type FeedSnapshot } from './feed-events.js';
 import { RedisHealth, type RedisHealthMetrics } from './redis-health.js';
 
 /*
@@ -239,14 +238,7 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
             ? ['renew', '']
             : message.kind === 'update'
               ? ['update', JSON.stringify(message.sessions)]
-              : [
-                  'error',
-                  JSON.stringify({
-                    message: message.error.message,
-                    extensions: message.error.extensions,
-                    final: message.final,
-                  }),
-                ];
+              : ['error', failureToJson(message)];
         const result = (await this.#commands.eval(
           COMMIT,
           3,
@@ -351,16 +343,7 @@ export class RedisFeedBus implements FeedBus, RedisChannels {
       if (seq > 0) {
         deliver({ kind: 'update', seq, sessions: JSON.parse(json) as RealtimeSession[] });
       } else {
-        const failure = JSON.parse(json) as {
-          message: string;
-          extensions: GatewayErrorExtensions;
-          final: boolean;
-        };
-        deliver({
-          kind: 'error',
-          error: new GatewayError(failure.message, failure.extensions),
-          final: failure.final,
-        });
+        deliver(failureFromJson(json));
       }
     } catch (error) {
       this.#logger.warn(

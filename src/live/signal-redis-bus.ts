@@ -1,5 +1,5 @@
 // Over 250 lines on purpose: its Lua scripts and the TypeScript that calls them must be read side by side.
-import { GatewayError, type GatewayErrorExtensions } from '../errors.js';
+import { failureFromJson, failureToJson } from './feed-events.js';
 import type { Logger } from '../logger.js';
 import { compareIds, idAbove } from '../upstream/decimal-ids.js';
 import type { DecimalId, RealtimeSignal } from '../upstream/models.js';
@@ -183,14 +183,7 @@ export class RedisSignalBus implements SignalBus {
             ],
           )) as number;
         } else {
-          const json =
-            message === undefined
-              ? ''
-              : JSON.stringify({
-                  message: message.error.message,
-                  extensions: message.error.extensions,
-                  final: message.final,
-                });
+          const json = message === undefined ? '' : failureToJson(message);
           result = (await this.redis.run(
             COMMIT_OTHER,
             [lock, state, history],
@@ -225,16 +218,7 @@ export class RedisSignalBus implements SignalBus {
           signals: JSON.parse(json ?? '[]') as RealtimeSignal[],
         });
       } else if (fields[0] === 'error') {
-        const failure = JSON.parse(fields[2] ?? '') as {
-          message: string;
-          extensions: GatewayErrorExtensions;
-          final: boolean;
-        };
-        deliver({
-          kind: 'error',
-          error: new GatewayError(failure.message, failure.extensions),
-          final: failure.final,
-        });
+        deliver(failureFromJson(fields[2] ?? ''));
       }
     } catch (error) {
       this.#logger.warn(

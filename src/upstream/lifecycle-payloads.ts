@@ -13,14 +13,12 @@ import {
   failure,
   idText,
   recordId,
-  sessionPayloadSchema,
   timestamp,
-  toRealtimeSession,
   toUtcTimestamp,
   type ParseResult,
   type PayloadId,
-  type SessionPayload,
-} from './payloads.js';
+} from './payload-validator.js';
+import { sessionPayloadSchema, toRealtimeSession, type SessionPayload } from './payloads.js';
 
 /*
  * Validators for the answers of the session lifecycle (claim, signals, close, socket auth),

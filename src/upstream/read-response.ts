@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { badUpstreamResponse, errorFromUpstreamResponse } from '../errors.js';
 import { readErrorEnvelope } from './error-envelope.js';
 import { mayReadDifferentlyExactly, parseJsonBody } from './exact-json.js';
-import type { ParseResult } from './payloads.js';
+import type { ParseResult } from './payload-validator.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /*

@@ -13,7 +13,8 @@ import type {
   RealtimeSignalList,
   SocketAuthorization,
 } from './models.js';
-import { parseAgentIdentity, parseRequestedSessions, type ParseResult } from './payloads.js';
+import type { ParseResult } from './payload-validator.js';
+import { parseAgentIdentity, parseRequestedSessions } from './payloads.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
