@@ -2,7 +2,7 @@
  * npm run bench: our gateway against the REST ceiling and two baselines a user might pick
  * instead, on one machine, in one run. See bench/README.md for what each number means.
  *
- *   npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest]
+ *   npm run bench -- [--targets=direct,raw-proxy,gateway,naive-yoga,apollo-rest]
  *                    [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
  *                    [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
  *
@@ -74,6 +74,7 @@ const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
  */
 const SCRIPTS = {
   upstream: 'bench/dist/bench/upstream.js',
+  'raw-proxy': 'bench/dist/bench/baselines/raw-proxy.js',
   'naive-yoga': 'bench/dist/bench/baselines/naive-yoga.js',
   'apollo-rest': 'bench/dist/bench/baselines/apollo-rest.js',
 } as const;

@@ -26,6 +26,7 @@ import { RedisSignalBus } from './live/signal-redis-bus.js';
 import { SignalFeeds } from './live/signals-feed.js';
 import { createReadinessCheck } from './readiness.js';
 import { withRequestBodyLimit } from './request-body-limit.js';
+import { withJsonLane } from './json-lane.js';
 import { schema } from './schema/index.js';
 import { AgentMcClient } from './upstream/client.js';
 import { GATEWAY_NAME, USER_AGENT } from './version.js';
@@ -191,7 +192,16 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     // Node's default (5 s) closed idle clients' connections in batches under steady traffic,
     // and each batch of closes stalled the event loop for ~20 ms (the fixed-rate p99 of the bench).
     { keepAliveTimeout: config.keepAliveMs },
-    withRequestBodyLimit(yoga, limits.maxRequestBytes),
+    withRequestBodyLimit(
+      withJsonLane(yoga, {
+        yoga,
+        graphqlPath: GRAPHQL_PATH,
+        metrics,
+        logger,
+        trustedDocuments: config.trustedDocuments,
+      }),
+      limits.maxRequestBytes,
+    ),
   );
   const webSocket = attachWebSocketServer(httpServer, yoga, GRAPHQL_PATH, config.trustedDocuments);
   return {

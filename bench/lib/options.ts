@@ -1,7 +1,7 @@
 /** The runner's flags, parsed from process.argv (`npm run bench -- --duration=5 --one-key`). */
 import { parseArgs } from 'node:util';
 
-export const TARGET_NAMES = ['direct', 'gateway', 'naive-yoga', 'apollo-rest'] as const;
+export const TARGET_NAMES = ['direct', 'raw-proxy', 'gateway', 'naive-yoga', 'apollo-rest'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /**
@@ -32,7 +32,7 @@ export interface BenchOptions {
   readonly live: boolean;
 }
 
-const USAGE = `npm run bench -- [--targets=direct,gateway,naive-yoga,apollo-rest]
+const USAGE = `npm run bench -- [--targets=direct,raw-proxy,gateway,naive-yoga,apollo-rest]
                  [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
                  [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--warmup=3]
                  [--one-key] [--matrix] [--live]`;

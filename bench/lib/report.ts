@@ -214,8 +214,14 @@ export function limitSlopeLines(values: ReturnType<typeof limitSlope>): string[]
 export interface Comparisons {
   readonly gatewayOverApolloRest?: number;
   readonly gatewayOverNaiveYoga?: number;
+  /** Max-rate throughput as a share of the raw-proxy floor's (the issue's "0.6 of the floor"). */
+  readonly gatewayOverRawProxy?: number;
   /** Gateway p99 minus direct p99 at the fixed rate: what the GraphQL hop adds, in ms. */
   readonly gatewayFixedRateP99MinusDirectMs?: number;
+  /** Gateway p99 minus raw-proxy p99 at the fixed rate, in ms. */
+  readonly gatewayFixedRateP99MinusRawProxyMs?: number;
+  /** Gateway CPU ms per request over raw-proxy's, both at the fixed rate. */
+  readonly gatewayFixedRateCpuOverRawProxy?: number;
 }
 
 export function comparisons(results: readonly TargetResult[]): Comparisons {
@@ -226,28 +232,40 @@ export function comparisons(results: readonly TargetResult[]): Comparisons {
     const other = byName.get(name);
     return other ? gateway.median.reqPerSec / other.median.reqPerSec : undefined;
   };
-  const direct = byName.get('direct');
-  const overApollo = ratio('apollo-rest');
-  const overNaive = ratio('naive-yoga');
-  const p99Gap =
-    direct?.fixedRate && gateway.fixedRate
-      ? gateway.fixedRate.latencyMs.p99 - direct.fixedRate.latencyMs.p99
-      : undefined;
-  return {
-    ...(overApollo === undefined ? {} : { gatewayOverApolloRest: overApollo }),
-    ...(overNaive === undefined ? {} : { gatewayOverNaiveYoga: overNaive }),
-    ...(p99Gap === undefined ? {} : { gatewayFixedRateP99MinusDirectMs: p99Gap }),
+  const fixedRate = (name: string) => {
+    const other = byName.get(name)?.fixedRate;
+    return other && gateway.fixedRate ? { gateway: gateway.fixedRate, other } : undefined;
   };
+  const direct = fixedRate('direct');
+  const floor = fixedRate('raw-proxy');
+  const entries: [keyof Comparisons, number | undefined][] = [
+    ['gatewayOverApolloRest', ratio('apollo-rest')],
+    ['gatewayOverNaiveYoga', ratio('naive-yoga')],
+    ['gatewayOverRawProxy', ratio('raw-proxy')],
+    ['gatewayFixedRateP99MinusDirectMs', direct && direct.gateway.latencyMs.p99 - direct.other.latencyMs.p99],
+    ['gatewayFixedRateP99MinusRawProxyMs', floor && floor.gateway.latencyMs.p99 - floor.other.latencyMs.p99],
+    ['gatewayFixedRateCpuOverRawProxy', floor && floor.gateway.cpuMsPerRequest / floor.other.cpuMsPerRequest],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as Comparisons;
 }
 
 export function comparisonLines(values: Comparisons): string[] {
   const lines: string[] = [];
-  if (values.gatewayOverApolloRest !== undefined)
-    lines.push(`throughput gateway ÷ apollo-rest: ${values.gatewayOverApolloRest.toFixed(2)}×`);
-  if (values.gatewayOverNaiveYoga !== undefined)
-    lines.push(`throughput gateway ÷ naive-yoga:  ${values.gatewayOverNaiveYoga.toFixed(2)}×`);
-  if (values.gatewayFixedRateP99MinusDirectMs !== undefined)
-    lines.push(`fixed-rate p99, gateway − direct: ${values.gatewayFixedRateP99MinusDirectMs.toFixed(1)} ms`);
+  const add = (value: number | undefined, line: (value: number) => string) => {
+    if (value !== undefined) lines.push(line(value));
+  };
+  add(values.gatewayOverRawProxy, (v) => `throughput gateway ÷ raw-proxy:   ${v.toFixed(2)}× (target ≥ 0.60)`);
+  add(values.gatewayOverNaiveYoga, (v) => `throughput gateway ÷ naive-yoga:  ${v.toFixed(2)}× (target ≥ 2.50)`);
+  add(values.gatewayOverApolloRest, (v) => `throughput gateway ÷ apollo-rest: ${v.toFixed(2)}×`);
+  add(
+    values.gatewayFixedRateCpuOverRawProxy,
+    (v) => `fixed-rate CPU/req, gateway ÷ raw-proxy: ${v.toFixed(2)}× (target ≤ 2.00)`,
+  );
+  add(
+    values.gatewayFixedRateP99MinusRawProxyMs,
+    (v) => `fixed-rate p99, gateway − raw-proxy: ${v.toFixed(1)} ms (target ≤ 3)`,
+  );
+  add(values.gatewayFixedRateP99MinusDirectMs, (v) => `fixed-rate p99, gateway − direct: ${v.toFixed(1)} ms`);
   return lines;
 }
 

@@ -1,0 +1,240 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ExecutionResult } from 'graphql';
+import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayContext } from './context.js';
+import { ErrorCode } from './error-codes.js';
+import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
+import { assignRequestId, REQUEST_ID_HEADER } from './plugins/use-request-id.js';
+import { trustedDocumentText } from './trusted-documents.js';
+
+/*
+ * The JSON lane: a `POST /graphql` of a query or mutation in one JSON object, answered as JSON,
+ * runs here without Yoga's HTTP layer (the fetch-API request and response made around every
+ * request, and the hooks of what it is not: GraphiQL, CORS, health, readiness, /metrics, unknown
+ * routes), yet through everything that makes an operation: Yoga's own `getResultForParams` (the
+ * params check, trusted documents, the parse and validation caches, every envelop plugin: limits,
+ * masked errors, compiled queries, operation metrics, tracing) and its own `processRegularResult`
+ * (status, content type, body). That is most traffic: agents posting queries with their own key.
+ *
+ * Anything else is Yoga's, untouched: another method, path or content type; an `Origin` (browsers:
+ * CORS is Yoga's); an `Accept` no JSON type matches (Yoga may answer with a stream); a body that
+ * is not one JSON object; a document that may hold a subscription (its text names one, or it is
+ * not known before Yoga reads it). A request refused before it runs (its params, an untrusted
+ * document) is replayed through Yoga (`yoga.fetch`, the same bytes), so every refusal reads as
+ * Yoga writes it.
+ */
+
+const JSON_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+export type JsonType = (typeof JSON_TYPES)[number];
+
+const matches = (asked: string, offered: string) => {
+  const [askedType, askedSubtype] = asked.split('/');
+  const [type, subtype] = offered.split('/');
+  return (askedType === '*' || askedType === type) && (askedSubtype === '*' || askedSubtype === subtype);
+};
+
+const acceptCache = new Map<string, JsonType | null>();
+
+/**
+ * The JSON media type Yoga answers a result that is not a stream with, for `accept` (absent:
+ * any type), or null when Yoga would not answer it with JSON. Yoga reads the list as
+ * `getMediaTypesForRequestInOrder` does (no spaces, lower case, utf-8 only), tries its SSE,
+ * multipart and JSON processors in that order and keeps the last match: JSON whenever a JSON type
+ * matches, and then the one matched by the first listed type that matches any, of the two the
+ * later (`application/json` for any type).
+ */
+export function jsonMediaType(accept = '*/*'): JsonType | null {
+  const cached = acceptCache.get(accept);
+  if (cached !== undefined) return cached;
+  const asked = accept
+    .replace(/\s/g, '')
+    .toLowerCase()
+    .split(',')
+    .filter((entry) => {
+      const charset = entry.split(';').find((parameter) => parameter.includes('charset='));
+      return charset === undefined || charset === 'charset=utf-8';
+    })
+    .map((entry) => entry.split(';')[0] ?? '');
+  let chosen: JsonType | null = null;
+  for (const type of asked) {
+    const found = JSON_TYPES.filter((json) => matches(type, json)).at(-1);
+    if (found !== undefined) {
+      chosen = found;
+      break;
+    }
+  }
+  // Clients send a handful of distinct values; an unbounded variety is not worth remembering.
+  if (acceptCache.size < 64) acceptCache.set(accept, chosen);
+  return chosen;
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const semicolon = value.indexOf(';');
+  const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+  return type === 'application/json';
+}
+
+/** The lane's stand-in for the fetch-API request: what the plugins and the context read of one. */
+class LaneRequest {
+  readonly method = 'POST';
+  readonly headers: Headers;
+  #controller: AbortController | undefined;
+
+  constructor(
+    readonly url: string,
+    incoming: IncomingMessage,
+    private readonly response: ServerResponse,
+  ) {
+    this.headers = new LaneHeaders(incoming) as unknown as Headers;
+  }
+
+  /** Aborts when the client goes away before its answer; made only for the calls that ask. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = (this.#controller = new AbortController());
+      const abort = () => {
+        if (!this.response.writableFinished) controller.abort();
+      };
+      // The response closes when it is sent or when the connection goes (the body is read by now).
+      if (this.response.closed) abort();
+      else this.response.once('close', abort);
+    }
+    return this.#controller.signal;
+  }
+}
+
+/** `Headers.get` over Node's parsed headers (joined as the fetch API joins repeated ones). */
+class LaneHeaders {
+  constructor(private readonly incoming: IncomingMessage) {}
+
+  get(name: string): string | null {
+    const value = this.incoming.headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.incoming.headers[name.toLowerCase()] !== undefined;
+  }
+}
+
+/** The document text a request names, when the lane can know it before Yoga runs. */
+function documentText(
+  params: Record<string, unknown>,
+  trustedDocuments: ReadonlyMap<string, string> | undefined,
+): string | undefined {
+  if (trustedDocuments === undefined) return typeof params.query === 'string' ? params.query : undefined;
+  const text = trustedDocumentText(trustedDocuments, params);
+  return typeof text === 'string' ? text : undefined;
+}
+
+export interface JsonLaneOptions {
+  readonly yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  readonly graphqlPath: string;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly trustedDocuments: ReadonlyMap<string, string> | undefined;
+}
+
+/** `next` (Yoga's node handler) with the lane in front of it. */
+export function withJsonLane(next: RequestListener, options: JsonLaneOptions): RequestListener {
+  const { yoga, graphqlPath, metrics, logger, trustedDocuments } = options;
+  const url = `http://localhost${graphqlPath}`;
+
+  /** The same request, bytes and all, through Yoga; its answer is written back as it is. */
+  const replay = async (incoming: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    const headers: [string, string][] = [];
+    for (const [name, value] of Object.entries(incoming.headers)) {
+      if (value !== undefined) headers.push([name, Array.isArray(value) ? value.join(', ') : value]);
+    }
+    const answered = await yoga.fetch(
+      new yoga.fetchAPI.Request(url, { method: 'POST', headers, body: new Uint8Array(body) }),
+      {},
+    );
+    const text = Buffer.from(await answered.arrayBuffer());
+    const out: Record<string, string> = {};
+    answered.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    response.writeHead(answered.status, out);
+    response.end(text);
+  };
+
+  const answer = async (
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    mediaType: JsonType,
+    body: Buffer,
+    started: number,
+  ): Promise<void> => {
+    let params: unknown;
+    try {
+      params = JSON.parse(body.toString('utf8'));
+    } catch {
+      return replay(incoming, response, body);
+    }
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      return replay(incoming, response, body);
+    }
+    // A subscription's answer is a stream Yoga picks by Accept: only Yoga serves one.
+    const text = documentText(params as Record<string, unknown>, trustedDocuments);
+    if (text === undefined || text.includes('subscription')) return replay(incoming, response, body);
+
+    const request = new LaneRequest(url, incoming, response) as unknown as Request;
+    const requestId = assignRequestId(request);
+    let result;
+    try {
+      result = await yoga.getResultForParams({ params: params as GraphQLParams, request }, {
+        request,
+      } as never);
+    } catch {
+      // Thrown only before anything ran (the params check, trusted documents; Yoga catches what
+      // parsing, validation and execution throw): Yoga words the refusal.
+      return replay(incoming, response, body);
+    }
+    const processed = await processRegularResult(result as ExecutionResult, yoga.fetchAPI, mediaType);
+    const answerText = await processed.text();
+    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+    processed.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers['content-length'] = String(Buffer.byteLength(answerText));
+    response.writeHead(processed.status, headers);
+    response.end(answerText);
+    metrics.observeHttpRequest('POST', processed.status, (performance.now() - started) / 1000);
+  };
+
+  return (incoming, response) => {
+    const { headers } = incoming;
+    const mediaType =
+      incoming.method === 'POST' &&
+      incoming.url === graphqlPath &&
+      headers.origin === undefined &&
+      isJsonContentType(headers['content-type'])
+        ? jsonMediaType(headers.accept)
+        : null;
+    if (mediaType === null) {
+      next(incoming, response);
+      return;
+    }
+    const started = performance.now();
+    // The length is declared and within the limit (withRequestBodyLimit runs first).
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      answer(incoming, response, mediaType, Buffer.concat(chunks), started).catch((error: unknown) => {
+        logger.error({ event: 'internal_error', err: error }, 'the JSON lane failed to answer');
+        if (!response.headersSent) {
+          response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        }
+        response.end(INTERNAL_ERROR_BODY);
+      });
+    });
+  };
+}
+
+const INTERNAL_ERROR_BODY = JSON.stringify({
+  errors: [{ message: 'Unexpected error.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }],
+});
