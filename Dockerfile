@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript with every dependency installed.
+# Build: bundle the TypeScript sources (scripts/build.ts) with every dependency installed.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
 RUN npm run build
 

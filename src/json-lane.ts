@@ -1,6 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
-import { processRegularResult, type GraphQLParams, type YogaServerInstance } from 'graphql-yoga';
+import {
+  isAsyncIterable,
+  processRegularResult,
+  type GraphQLParams,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import { ErrorCode } from './error-codes.js';
 import type { Logger } from './logger.js';
@@ -194,16 +199,12 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
       // parsing, validation and execution throw): Yoga words the refusal.
       return replay(incoming, response, body);
     }
-    const processed = await processRegularResult(result as ExecutionResult, yoga.fetchAPI, mediaType);
-    const answerText = await processed.text();
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
-    processed.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
+    const { status, headers, text: answerText } = await regularAnswer(result, mediaType, yoga.fetchAPI);
     headers['content-length'] = String(Buffer.byteLength(answerText));
-    response.writeHead(processed.status, headers);
+    headers[REQUEST_ID_HEADER] = requestId;
+    response.writeHead(status, headers);
     response.end(answerText);
-    metrics.observeHttpRequest('POST', processed.status, (performance.now() - started) / 1000);
+    metrics.observeHttpRequest('POST', status, (performance.now() - started) / 1000);
   };
 
   return (incoming, response) => {
@@ -233,6 +234,30 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
       });
     });
   };
+}
+
+/**
+ * Yoga's `processRegularResult` answer, as status, content type and text. A result without errors
+ * or extensions, nearly every one, is answered as Yoga answers it (200, the JSON type, the result's
+ * own `stringify`: graphql-jit's for a compiled query) without the fetch-API Response Yoga would
+ * make of it and the lane read back; any other goes through Yoga's function itself.
+ */
+async function regularAnswer(
+  result: unknown,
+  mediaType: JsonType,
+  fetchAPI: YogaServerInstance<Record<string, never>, GatewayContext>['fetchAPI'],
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const plain = result as ExecutionResult & { stringify?: (result: ExecutionResult) => string };
+  if (!isAsyncIterable(result) && plain.errors === undefined && plain.extensions === undefined) {
+    const text = (plain.stringify ?? JSON.stringify)(plain);
+    return { status: 200, headers: { 'content-type': `${mediaType}; charset=utf-8` }, text };
+  }
+  const processed = await processRegularResult(result as ExecutionResult, fetchAPI, mediaType);
+  const headers: Record<string, string> = {};
+  processed.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: processed.status, headers, text: await processed.text() };
 }
 
 const INTERNAL_ERROR_BODY = JSON.stringify({
