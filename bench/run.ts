@@ -63,7 +63,7 @@ import {
   type Workload,
 } from './lib/workloads.js';
 import { BENCH_AGENT_ID } from './fixtures.js';
-import { gatewayNodeArgs } from '../scripts/gateway-process.js';
+import { gatewayNodeArgs, startCommandEnv } from '../scripts/gateway-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
@@ -143,7 +143,12 @@ async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamU
     args: name === 'gateway' ? gatewayNodeArgs({ from: 'dist' }) : [SCRIPTS[name]],
     // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default. It
     // finds the generation as it does by default: from the upstream's published document.
-    env: environment({ AGENTMC_API_URL: upstreamUrl, LOG_LEVEL: 'info', AGENTMC_API_GENERATION: 'auto' }),
+    env: environment({
+      ...(name === 'gateway' ? startCommandEnv() : {}),
+      AGENTMC_API_URL: upstreamUrl,
+      LOG_LEVEL: 'info',
+      AGENTMC_API_GENERATION: 'auto',
+    }),
     cpu: pinned ? TARGET_CPU : undefined,
   });
 }

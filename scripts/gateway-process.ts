@@ -15,17 +15,33 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: where package.json, dist/ and src/ are. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** `npm start`'s command, read from package.json: its variables (`NAME=value` before `node`) and node's arguments. */
+function startCommand(): { env: Record<string, string>; args: string[] } {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = manifest.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name = '', ...value] = (words.shift() ?? '').split('=');
+    env[name] = value.join('=');
+  }
+  const [command, ...args] = words;
+  if (command !== 'node') throw new Error(`package.json "start" must run node, not ${command}`);
+  return { env, args };
+}
+
 /**
  * Node's arguments for the gateway exactly as `npm start` runs it (its V8 heap flags, then the
  * script), read from package.json so that the benchmark and the soak measure what is deployed.
  */
 export function startCommandArgs(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const [command, ...args] = manifest.scripts.start.trim().split(/\s+/);
-  if (command !== 'node') throw new Error(`package.json "start" must run node, not ${command}`);
-  return args;
+  return startCommand().args;
+}
+
+/** The variables `npm start` sets for node (glibc's `MALLOC_ARENA_MAX`): every gateway start gets them. */
+export function startCommandEnv(): Record<string, string> {
+  return startCommand().env;
 }
 
 export interface GatewayArgsOptions {
@@ -264,6 +280,7 @@ function gatewayProcessOptions(options: GatewayOptions): ProcessOptions {
       HOME: process.env.HOME,
       PORT: '0',
       LOG_LEVEL: 'info',
+      ...startCommandEnv(),
       ...options.env,
     },
     stderr: options.stderr,

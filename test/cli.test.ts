@@ -2,7 +2,13 @@ import { SESSIONS_PATH } from './support/fake-upstream.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runGateway, startCommandArgs, startGateway } from '../scripts/gateway-process.js';
+import {
+  REPO_ROOT,
+  runGateway,
+  startCommandArgs,
+  startCommandEnv,
+  startGateway,
+} from '../scripts/gateway-process.js';
 import { useGateway } from './support/harness.js';
 
 /** The `agentmc-graphql` command from its source, run to its exit. */
@@ -22,6 +28,11 @@ describe('the agentmc-graphql command', () => {
     expect(dockerfile).toContain(
       `CMD ${JSON.stringify(['node', ...startCommandArgs()])}`.replaceAll(',', ', '),
     );
+    // And its variables: glibc's arenas, capped where the process runs.
+    expect(startCommandEnv()).toEqual({ MALLOC_ARENA_MAX: '2' });
+    const dockerEnv = /^ENV (.*)$/m.exec(dockerfile)?.[1] ?? '';
+    for (const [name, value] of Object.entries(startCommandEnv()))
+      expect(dockerEnv).toContain(`${name}=${value}`);
   });
 
   it('--help lists every flag and the variable it mirrors', async () => {
