@@ -3,7 +3,7 @@
  * instead, on one machine, in one run. See bench/README.md for what each number means.
  *
  *   npm run bench -- [--targets=direct,raw-proxy,gateway,naive-yoga,apollo-rest]
- *                    [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
+ *                    [--paths=sessions,sessions-64-keys,send-signal,signals,hosts-agent,hosts-host]
  *                    [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--one-key] [--matrix]
  *
  * Over 250 lines on purpose: the runner reads as one sequence (build, start, verify, rounds, report).
@@ -136,11 +136,21 @@ async function startUpstream(pinned: boolean, generation: Generation = 'agents')
   return { service, observed: (pid) => ({ pid, upstreamPid: service.pid, upstreamStats }) };
 }
 
+/**
+ * The gateway's script: `npm start`'s, or `BENCH_GATEWAY_SCRIPT` to measure another build (an
+ * older commit's, built in a worktree) under the same load, flags and upstream.
+ */
+function gatewayArgs(): string[] {
+  const args = gatewayNodeArgs({ from: 'dist' });
+  const other = process.env.BENCH_GATEWAY_SCRIPT;
+  return other === undefined ? args : [...args.slice(0, -1), other];
+}
+
 async function startGraphqlTarget(name: Exclude<TargetName, 'direct'>, upstreamUrl: string, pinned: boolean) {
   return startService({
     name,
     // The gateway runs as `npm start` runs it, heap flags included.
-    args: name === 'gateway' ? gatewayNodeArgs({ from: 'dist' }) : [SCRIPTS[name]],
+    args: name === 'gateway' ? gatewayArgs() : [SCRIPTS[name]],
     // The gateway in production mode keeps every guard on; LOG_LEVEL=info is its default. It
     // finds the generation as it does by default: from the upstream's published document.
     env: environment({
@@ -329,11 +339,24 @@ interface PathSpec {
   readonly title: string;
   readonly direct: (upstreamUrl: string) => Workload;
   readonly gateway: (graphqlUrl: string) => Workload;
-  /** A mutation: its upstream POSTs per request must be 1.00. Otherwise its upstream calls must. */
+  /** A mutation: its upstream POSTs per request must be 1.00. Otherwise its upstream calls must… */
   readonly mutation: boolean;
+  /** …unless its keys repeat, when concurrent requests of one key share a call: then it is reported. */
+  readonly shared?: boolean;
 }
 
+/** The sharing workload: 64 keys over the 50 connections. */
+const SHARING_KEYS = 64;
+
 const PATHS: Readonly<Record<Exclude<PathName, 'sessions'>, PathSpec>> = {
+  'sessions-64-keys': {
+    generation: 'agents',
+    title: `the comparison's query and REST call, each request with one of ${SHARING_KEYS} keys drawn at random`,
+    direct: (url) => ({ ...restCall(url), keyCount: SHARING_KEYS }),
+    gateway: (url) => ({ ...sessionsQuery(url), keyCount: SHARING_KEYS }),
+    mutation: false,
+    shared: true,
+  },
   'send-signal': {
     generation: 'agents',
     title: 'sendRealtimeSignal through the gateway, the same POST direct',
@@ -443,7 +466,7 @@ async function measurePath(
         ? []
         : spec.mutation
           ? perRequestProblems(result, 'upstreamPostsPerRequest', 1)
-          : options.oneKey
+          : options.oneKey || spec.shared
             ? []
             : perRequestProblems(result, 'upstreamCallsPerRequest', 1);
     for (const problem of wrong) log(`  gateway ${path}: ${problem}`);
@@ -561,31 +584,36 @@ async function main(): Promise<void> {
       `FLAGGED: ${name} had failed or wrong responses (or upstream POSTs or calls per request other than 1.00) during measurement`,
     );
   }
-  const file = await writeResults(RESULTS_DIR, startedAt, {
-    mode: options.matrix ? 'matrix' : 'comparison',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    node: process.version,
-    cpuModel: cpuModel(),
-    cpus: availableParallelism(),
-    pinned: pinning.pinned,
-    pinning: pinning.reason,
-    flags: options,
-    apiKeys: options.oneKey ? 1 : API_KEY_COUNT,
-    upstreamUrl,
-    results,
-    comparisons: compared,
-    ...(Object.keys(startupMs).length > 0 ? { startupMs } : {}),
-    ...(slope ? { limitSlope: slope } : {}),
-    ...(sendSignal.length > 0 ? { sendSignal: sendSignalSummary(sendSignal) } : {}),
-    paths: Object.fromEntries(
-      [...paths]
-        .filter(([path, pathResults]) => path !== 'send-signal' && pathResults.length > 0)
-        .map(([path, pathResults]) => [path, pathSummary(pathResults)]),
-    ),
-    flagged,
-  });
-  log(`results: ${file} (and bench/results/latest.json)`);
+  const file = await writeResults(
+    RESULTS_DIR,
+    startedAt,
+    {
+      mode: options.matrix ? 'matrix' : 'comparison',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      node: process.version,
+      cpuModel: cpuModel(),
+      cpus: availableParallelism(),
+      pinned: pinning.pinned,
+      pinning: pinning.reason,
+      flags: options,
+      apiKeys: options.oneKey ? 1 : API_KEY_COUNT,
+      upstreamUrl,
+      results,
+      comparisons: compared,
+      ...(Object.keys(startupMs).length > 0 ? { startupMs } : {}),
+      ...(slope ? { limitSlope: slope } : {}),
+      ...(sendSignal.length > 0 ? { sendSignal: sendSignalSummary(sendSignal) } : {}),
+      paths: Object.fromEntries(
+        [...paths]
+          .filter(([path, pathResults]) => path !== 'send-signal' && pathResults.length > 0)
+          .map(([path, pathResults]) => [path, pathSummary(pathResults)]),
+      ),
+      flagged,
+    },
+    options.matrix ? 'matrix-latest.json' : 'latest.json',
+  );
+  log(`results: ${file} (and bench/results/${options.matrix ? 'matrix-latest.json' : 'latest.json'})`);
   if (flagged.length > 0) process.exitCode = 1;
 }
 

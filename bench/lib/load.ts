@@ -82,7 +82,7 @@ export interface Observed {
 /** With --one-key the request is built once; otherwise each takes the next key. */
 function requestOptions(workload: Workload, oneKey: boolean): Partial<autocannon.Options> {
   const headers = requestHeaders(workload);
-  const nextKey = apiKeys(oneKey, workload.keyKind);
+  const nextKey = apiKeys(oneKey, workload.keyKind, workload.keyCount);
   if (oneKey) return { headers: { ...headers, 'x-api-key': nextKey() } };
   return {
     headers,

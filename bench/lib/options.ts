@@ -8,11 +8,19 @@ export type TargetName = (typeof TARGET_NAMES)[number];
  * What the comparison measures: `sessions`, the limit-20 query on every target (with the
  * fixed-rate round and each target's time from start to first answer). Then, each on the gateway
  * and its REST call on `direct` (max-rate rounds only; the baselines serve none of them):
- * `send-signal`, the `sendRealtimeSignal` mutation; `signals`, a 50-signal page of
+ * `sessions-64-keys`, the same query rotating 64 keys over the 50 connections (the sharing workload:
+ * concurrent requests of one key share an upstream call); `send-signal`, the `sendRealtimeSignal` mutation; `signals`, a 50-signal page of
  * `agent { realtimeSignals }`; `hosts-agent` and `hosts-host`, `agent(id: "7")` and `host`
  * `requestedSessions(limit: 20)` with host keys against a hosts-generation upstream.
  */
-export const PATH_NAMES = ['sessions', 'send-signal', 'signals', 'hosts-agent', 'hosts-host'] as const;
+export const PATH_NAMES = [
+  'sessions',
+  'sessions-64-keys',
+  'send-signal',
+  'signals',
+  'hosts-agent',
+  'hosts-host',
+] as const;
 export type PathName = (typeof PATH_NAMES)[number];
 
 export interface BenchOptions {
@@ -33,7 +41,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [--targets=direct,raw-proxy,gateway,naive-yoga,apollo-rest]
-                 [--paths=sessions,send-signal,signals,hosts-agent,hosts-host]
+                 [--paths=sessions,sessions-64-keys,send-signal,signals,hosts-agent,hosts-host]
                  [--duration=10] [--rounds=3] [--connections=50] [--rate=500] [--warmup=3]
                  [--one-key] [--matrix] [--live]`;
 

@@ -254,8 +254,14 @@ export function comparisonLines(values: Comparisons): string[] {
   const add = (value: number | undefined, line: (value: number) => string) => {
     if (value !== undefined) lines.push(line(value));
   };
-  add(values.gatewayOverRawProxy, (v) => `throughput gateway ÷ raw-proxy:   ${v.toFixed(2)}× (target ≥ 0.60)`);
-  add(values.gatewayOverNaiveYoga, (v) => `throughput gateway ÷ naive-yoga:  ${v.toFixed(2)}× (target ≥ 2.50)`);
+  add(
+    values.gatewayOverRawProxy,
+    (v) => `throughput gateway ÷ raw-proxy:   ${v.toFixed(2)}× (target ≥ 0.60)`,
+  );
+  add(
+    values.gatewayOverNaiveYoga,
+    (v) => `throughput gateway ÷ naive-yoga:  ${v.toFixed(2)}× (target ≥ 2.50)`,
+  );
   add(values.gatewayOverApolloRest, (v) => `throughput gateway ÷ apollo-rest: ${v.toFixed(2)}×`);
   add(
     values.gatewayFixedRateCpuOverRawProxy,
@@ -269,10 +275,18 @@ export function comparisonLines(values: Comparisons): string[] {
   return lines;
 }
 
-/** Writes `<ISO timestamp>.json` (colons as dashes, for portable file names) and `latest.json`. */
-export async function writeResults(directory: string, startedAt: Date, report: unknown): Promise<string> {
+/**
+ * Writes `<ISO timestamp>.json` (colons as dashes, for portable file names) and `latestName`
+ * (`latest.json`; the matrix's own run, `matrix-latest.json`, so neither overwrites the other).
+ */
+export async function writeResults(
+  directory: string,
+  startedAt: Date,
+  report: unknown,
+  latestName = 'latest.json',
+): Promise<string> {
   await mkdir(directory, { recursive: true });
-  const latest = join(directory, 'latest.json');
+  const latest = join(directory, latestName);
   const options = (await prettier.resolveConfig(latest)) ?? {};
   const text = await prettier.format(JSON.stringify(report), { ...options, parser: 'json' });
   const stamped = join(directory, `${startedAt.toISOString().replace(/:/g, '-')}.json`);

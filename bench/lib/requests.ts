@@ -39,12 +39,18 @@ export function requestHeaders(workload: Pick<Workload, 'body' | 'headers'>): Re
 /**
  * Many keys by default: each request takes the next of 1000 keys of its kind (one counter over all
  * connections), so concurrent requests never share a key and no per-key sharing or caching
- * helps. With --one-key every request sends the same key. Returns the key for the next request.
+ * helps. With `count`, each request draws one of the first `count` keys at random instead (the
+ * sharing path: 64 keys over 50 connections, so concurrent requests often hold the same key, as
+ * agents polling on their own schedules do). With --one-key every request sends the same key. Returns the key for the next request.
  */
-export function apiKeys(oneKey: boolean, kind: KeyKind = 'agent'): () => string {
+export function apiKeys(oneKey: boolean, kind: KeyKind = 'agent', count?: number): () => string {
   const one = sharedKey(kind);
   if (oneKey) return () => one;
   const keys = API_KEYS[kind];
+  if (count !== undefined) {
+    const used = Math.min(count, API_KEY_COUNT);
+    return () => keys[Math.floor(Math.random() * used)] ?? one;
+  }
   let next = 0;
   return () => keys[next++ % API_KEY_COUNT] ?? one;
 }

@@ -31,6 +31,8 @@ export interface Workload {
   readonly headers?: Readonly<Record<string, string>>;
   /** Agent keys (`mca_…`, the default) or host keys (`cc_…`, the hosts generation). */
   readonly keyKind?: KeyKind;
+  /** Each request draws one of this many keys at random (default: rotates over all API_KEY_COUNT). */
+  readonly keyCount?: number;
   /** Why the parsed answer is wrong, or null when it is right. */
   check(answer: unknown): string | null;
 }
