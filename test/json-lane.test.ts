@@ -282,3 +282,22 @@ describe('jsonMediaType: the type Yoga answers with', () => {
     else expect(answered).toBe(expected);
   });
 });
+
+describe('a client that leaves', () => {
+  it('in the middle of its body leaves the lane serving the next request', async () => {
+    const { connect } = await import('node:net');
+    const socket = connect(Number(laneUrl.port), laneUrl.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\naccept: application/json\r\n' +
+        'content-length: 100\r\n\r\n{"query":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const answer = await send(laneUrl, { body: JSON.stringify({ query: SESSIONS }), headers: KEY });
+    expect(answer.status).toBe(200);
+    expect(yogaCalls).toBe(0);
+  });
+});
