@@ -24,10 +24,9 @@ import { trustedDocumentText } from './trusted-documents.js';
  *
  * Anything else is Yoga's, untouched: another method, path or content type; an `Origin` (browsers:
  * CORS is Yoga's); an `Accept` no JSON type matches (Yoga may answer with a stream); a body that
- * is not one JSON object; a document that may hold a subscription (its text names one, or it is
- * not known before Yoga reads it). A request refused before it runs (its params, an untrusted
- * document) is replayed through Yoga (`yoga.fetch`, the same bytes), so every refusal reads as
- * Yoga writes it.
+ * is not one JSON object. A request refused before it runs (its params, an untrusted
+ * document), or that may be a subscription, is replayed through Yoga's own handler with the same
+ * bytes, so every refusal and every stream reads as Yoga writes it.
  */
 
 const JSON_TYPES = ['application/graphql-response+json', 'application/json'] as const;
@@ -148,23 +147,14 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
   const { yoga, graphqlPath, metrics, logger, trustedDocuments } = options;
   const url = `http://localhost${graphqlPath}`;
 
-  /** The same request, bytes and all, through Yoga; its answer is written back as it is. */
-  const replay = async (incoming: IncomingMessage, response: ServerResponse, body: Buffer) => {
-    const headers: [string, string][] = [];
-    for (const [name, value] of Object.entries(incoming.headers)) {
-      if (value !== undefined) headers.push([name, Array.isArray(value) ? value.join(', ') : value]);
-    }
-    const answered = await yoga.fetch(
-      new yoga.fetchAPI.Request(url, { method: 'POST', headers, body: new Uint8Array(body) }),
-      {},
-    );
-    const text = Buffer.from(await answered.arrayBuffer());
-    const out: Record<string, string> = {};
-    answered.headers.forEach((value, name) => {
-      out[name] = value;
-    });
-    response.writeHead(answered.status, out);
-    response.end(text);
+  /**
+   * The same request through Yoga's own node handler, its answer (a stream too) written by Yoga.
+   * The body, already read, goes as the request's `body`: how whatwg-node takes a request whose
+   * stream a framework consumed before it.
+   */
+  const replay = (incoming: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    (incoming as IncomingMessage & { body?: Buffer }).body = body;
+    next(incoming, response);
   };
 
   const answer = async (

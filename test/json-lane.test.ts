@@ -9,7 +9,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 /*
  * The JSON lane answers what Yoga would have answered, byte for byte but the request id, and
  * leaves Yoga everything else. Its own server here counts what reaches Yoga's node handler
- * (`next`) and what the lane replays through `yoga.fetch`, around the real gateway's Yoga.
+ * (`next`) untouched and what the lane replays to it, around the real gateway's Yoga.
  */
 
 const SESSIONS = '{ agent { requestedSessions(limit: 2) { id agentId status createdAt meta } } }';
@@ -25,23 +25,16 @@ beforeAll(async () => {
   upstream = await startFakeUpstream();
   gateway = await startTestGateway(upstream.baseUrl);
   const { yoga, metrics } = gateway.parts;
-  // The lane's view of Yoga, its replays (`fetch`) counted on their way to Yoga's own.
-  const countedYoga = {
-    getResultForParams: yoga.getResultForParams,
-    fetchAPI: yoga.fetchAPI,
-    fetch: (...args: Parameters<typeof yoga.fetch>) => {
-      replays += 1;
-      return yoga.fetch(...args);
-    },
-  } as unknown as typeof yoga;
+  // What reaches Yoga's node handler: a replay carries the body the lane read (`body`).
   const next: RequestListener = (request, response) => {
-    yogaCalls += 1;
+    if ((request as { body?: unknown }).body === undefined) yogaCalls += 1;
+    else replays += 1;
     void yoga(request, response);
   };
   const logger = createLogger('silent');
   server = createServer(
     withJsonLane(next, {
-      yoga: countedYoga,
+      yoga,
       graphqlPath: '/graphql',
       metrics,
       logger,
@@ -218,6 +211,32 @@ describe('the JSON lane answers as Yoga does', () => {
     await send(laneUrl, { body: JSON.stringify({ query: SESSIONS }), headers: KEY });
     expect(yogaCalls).toBe(1); // the /metrics scrape before
     expect(await count()).toBe(before + 2);
+  });
+});
+
+describe('a subscription posted to the lane', () => {
+  it('streams from Yoga when the client accepts a stream (SSE), replayed', async () => {
+    const controller = new AbortController();
+    const response = await fetch(laneUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/json', ...KEY },
+      body: JSON.stringify({
+        query: 'subscription { requestedSessionsChanged(limit: 2) { sessions { id } } }',
+      }),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('"requestedSessionsChanged"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toContain('"requestedSessionsChanged"');
+    expect(replays).toBe(1);
+    expect(yogaCalls).toBe(0);
   });
 });
 
