@@ -22,7 +22,7 @@ import { trustedDocumentText } from './trusted-documents.js';
  * masked errors, compiled queries, operation metrics, tracing) and its own `processRegularResult`
  * (status, content type, body). That is most traffic: agents posting queries with their own key.
  *
- * Anything else is Yoga's, untouched: another method, path or content type; an `Origin` (browsers:
+ * Anything else is Yoga's, untouched: another method, path or content type; no body; an `Origin` (browsers:
  * CORS is Yoga's); an `Accept` no JSON type matches (Yoga may answer with a stream); a body that
  * is not one JSON object. A request refused before it runs (its params, an untrusted
  * document), or that may be a subscription, is replayed through Yoga's own handler with the same
@@ -203,6 +203,8 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
       incoming.method === 'POST' &&
       incoming.url === graphqlPath &&
       headers.origin === undefined &&
+      // A body to read: a declared length within the limit (withRequestBodyLimit runs first).
+      Number(headers['content-length']) > 0 &&
       isJsonContentType(headers['content-type'])
         ? jsonMediaType(headers.accept)
         : null;
@@ -211,7 +213,6 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
       return;
     }
     const started = performance.now();
-    // The length is declared and within the limit (withRequestBodyLimit runs first).
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {

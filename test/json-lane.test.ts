@@ -255,6 +255,7 @@ describe('what the lane leaves to Yoga', () => {
       { body: JSON.stringify({ query: SESSIONS }), headers: { ...KEY, accept: 'text/html' } },
     ],
     ['another content type', { body: SESSIONS, headers: { ...KEY, 'content-type': 'application/graphql' } }],
+    ['an empty body', { body: '', headers: KEY }],
   ];
 
   it.each(left)('%s', async (_name, sent) => {
