@@ -1,3 +1,4 @@
+// Over 250 lines: the lane is one sequence (which requests, reading one, answering it, replaying the rest); it reads best whole.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import {

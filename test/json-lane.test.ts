@@ -1,3 +1,4 @@
+// Over 250 lines: each case the lane takes, replays or leaves, asserted against Yoga's own answer on the same server.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
