@@ -191,10 +191,11 @@ export function withJsonLane(next: RequestListener, options: JsonLaneOptions): R
       return replay(incoming, response, body);
     }
     const { status, headers, text: answerText } = await regularAnswer(result, mediaType, yoga.fetchAPI);
-    headers['content-length'] = String(Buffer.byteLength(answerText));
+    const answerBytes = Buffer.from(answerText);
+    headers['content-length'] = String(answerBytes.length);
     headers[REQUEST_ID_HEADER] = requestId;
     response.writeHead(status, headers);
-    response.end(answerText);
+    response.end(answerBytes);
     metrics.observeHttpRequest('POST', status, (performance.now() - started) / 1000);
   };
 

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonMediaType, withJsonLane } from '../src/json-lane.js';
 import { createLogger } from '../src/logger.js';
-import { agentmc, envelope, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
+import { agentmc, envelope, json, startFakeUpstream, type FakeUpstream } from './support/fake-upstream.js';
+import { fullSession, sessionsPayload } from './support/sessions.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 
 /*
@@ -151,6 +152,28 @@ describe('the JSON lane answers as Yoga does', () => {
     expect(replays).toBe(0);
     expect({ ...viaLane, requestId: undefined }).toEqual({ ...viaYoga, requestId: undefined });
     expect(viaLane.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers text beyond ASCII with its length in bytes, as Yoga does', async () => {
+    const meta = { page: '/café', note: 'naïve ✓ 👋' };
+    upstream.respondWith(agentmc(json(200, sessionsPayload([{ ...fullSession, meta }]))));
+    const yoga = await fetch(new URL('?via=yoga', laneUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...KEY },
+      body: JSON.stringify({ query: SESSIONS }),
+    });
+    const lane = await fetch(laneUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...KEY },
+      body: JSON.stringify({ query: SESSIONS }),
+    });
+    const laneText = await lane.text();
+    expect(laneText).toBe(await yoga.text());
+    expect(lane.headers.get('content-length')).toBe(String(Buffer.byteLength(laneText)));
+    expect(Buffer.byteLength(laneText)).toBeGreaterThan(laneText.length);
+    const sessions = (JSON.parse(laneText) as { data: { agent: { requestedSessions: { meta: unknown }[] } } })
+      .data.agent.requestedSessions;
+    expect(sessions[0]?.meta).toEqual(meta);
   });
 
   it('an upstream failure maps to the same error in the lane', async () => {
