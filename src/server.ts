@@ -13,6 +13,7 @@ import { createContext, type GatewayContext } from './context.js';
 import { maskError } from './errors.js';
 import { yogaLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { useCachedValidation } from './plugins/use-cached-validation.js';
 import { useIntrospectionRefused } from './plugins/use-introspection-refused.js';
 import { useMetricsEndpoint } from './plugins/use-metrics-endpoint.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
@@ -114,6 +115,8 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
     maskedErrors: { maskError },
     // Enforced before Yoga, on Content-Length (see withRequestBodyLimit).
     maxRequestBodySize: false,
+    // Validation results are cached per document by useCachedValidation, behind all the guards.
+    parserAndValidationCache: { validationCache: false },
     batching: limits.batchingLimit > 0 ? { limit: limits.batchingLimit } : false,
     // The key travels in a header, never a cookie: cross-origin reads need an allowlisted origin;
     // any other origin gets no CORS headers at all.
@@ -156,12 +159,14 @@ export function createGateway(config: GatewayConfig, upstreamUrl: URL, logger: L
       useRequestErrorCodes(),
       // Documents too deep, wide or costly are refused during validation, before any upstream call.
       maxTokensPlugin({ n: limits.maxTokens }) as Plugin,
-      maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }) as Plugin,
-      maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }) as Plugin,
-      maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }) as Plugin,
-      costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
-      ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
-      ...(config.introspection ? [] : [useIntrospectionRefused()]),
+      useCachedValidation([
+        maxDepthPlugin({ n: limits.maxDepth, ...reportAsValidationError }) as Plugin,
+        maxAliasesPlugin({ n: limits.maxAliases, ...reportAsValidationError }) as Plugin,
+        maxDirectivesPlugin({ n: limits.maxDirectives, ...reportAsValidationError }) as Plugin,
+        costLimitPlugin({ maxCost: limits.maxCost, ...reportAsValidationError }) as Plugin,
+        ...(config.introspection ? [] : [useIntrospectionRefused()]),
+        ...(config.fieldSuggestions ? [] : [blockFieldSuggestionsPlugin() as Plugin]),
+      ]),
       useReadiness(createReadinessCheck(client, config.upstream.readyCacheMs), () => ({
         circuit: client.circuitState,
         apiGeneration: { ...client.apiGeneration, generation: client.apiGeneration.generation ?? null },

@@ -173,6 +173,25 @@ describe('NODE_ENV=production', () => {
     expect(response.text).not.toContain('requestedSessions');
   });
 
+  it('refuses a document sent again exactly as the first time (validation is cached per document)', async () => {
+    const documents = [
+      '{ agent { requestedSession { id } } }',
+      '{ __schema { types { name } } }',
+      `{ agent { ${aliases(16)} } }`,
+    ];
+    for (const document of documents) {
+      const first = await harness.gateway.query(document, { headers });
+      const again = await harness.gateway.query(document, { headers });
+
+      expect(first.body.data).toBeUndefined();
+      expect(first.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(again.status).toBe(first.status);
+      expect(again.body).toEqual(first.body);
+      expect(again.text).not.toMatch(/Did you mean/);
+    }
+    expect(harness.upstream.requests).toHaveLength(0);
+  });
+
   it('serves no GraphiQL', async () => {
     const response = await fetch(harness.gateway.url, { headers: { accept: 'text/html' } });
     const text = await response.text();
