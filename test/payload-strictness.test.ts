@@ -8,7 +8,7 @@ import {
   parseSocketAuthorization,
 } from '../src/upstream/lifecycle-payloads.js';
 import type { RealtimeSession, RealtimeSignal } from '../src/upstream/models.js';
-import type { ParseResult } from '../src/upstream/payload-validator.js';
+import { ajv, type ParseResult } from '../src/upstream/payload-validator.js';
 import { parseAgentIdentity, parseRequestedSessions } from '../src/upstream/payloads.js';
 import { readPayload } from '../src/upstream/read-response.js';
 import { raw } from './support/fake-upstream.js';
@@ -724,5 +724,16 @@ describe('ids beyond a double and below zero, served through GraphQL', () => {
       reason: 'invalid shape',
     });
     expect(response.body.errors?.[0]?.message).toContain(`at data[0].id (${INEXACT}).`);
+  });
+});
+
+describe('the validators’ own schemas', () => {
+  // The meta-schema is not compiled (a tenth of the start-up); strict mode still refuses these.
+  it.each([
+    ['a misspelt keyword', { type: 'object', requried: ['data'] }],
+    ['an unknown type', { type: 'strng' }],
+    ['a keyword of ours with the wrong kind of value', { dateTime: 'yes' }],
+  ])('refuses %s when it is compiled', (_name, schema) => {
+    expect(() => ajv.compile(schema)).toThrow();
   });
 });

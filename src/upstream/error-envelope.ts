@@ -1,12 +1,10 @@
-import { Ajv } from 'ajv';
+import { ajv } from './payload-validator.js';
 
 /*
  * What an upstream error answer may pass on to a client, and nothing more: the documented error
  * envelope (`ApiError`) read field by field, every upstream string screened for internals and for
  * the caller's own key before it can become part of a GraphQL error.
  */
-
-const ajv = new Ajv();
 
 const isErrorEnvelope = ajv.compile<{
   error: { code: string; message: string; details?: Record<string, unknown> | [] | null };
