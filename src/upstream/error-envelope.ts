@@ -1,4 +1,4 @@
-import { ajv } from './payload-validator.js';
+import { validator } from './payload-validator.js';
 
 /*
  * What an upstream error answer may pass on to a client, and nothing more: the documented error
@@ -6,7 +6,7 @@ import { ajv } from './payload-validator.js';
  * the caller's own key before it can become part of a GraphQL error.
  */
 
-const isErrorEnvelope = ajv.compile<{
+const isErrorEnvelope = validator<{
   error: { code: string; message: string; details?: Record<string, unknown> | [] | null };
 }>({
   type: 'object',
@@ -25,12 +25,12 @@ const isErrorEnvelope = ajv.compile<{
   },
 });
 
-const isFieldErrors = ajv.compile<Record<string, string[]>>({
+const isFieldErrors = validator<Record<string, string[]>>({
   type: 'object',
   additionalProperties: { type: 'array', items: { type: 'string' } },
 });
 
-const isRetryAfterDetail = ajv.compile<number | string>({
+const isRetryAfterDetail = validator<number | string>({
   anyOf: [
     { type: 'number', minimum: 0 },
     { type: 'string', pattern: '^\\d+$' },

@@ -9,7 +9,7 @@ import type {
 import { compareIds } from './decimal-ids.js';
 import { plainJson } from './exact-json.js';
 import {
-  ajv,
+  validator,
   failure,
   idText,
   recordId,
@@ -84,25 +84,25 @@ function toRealtimeSignal(signal: SignalPayload, session: RealtimeSession): Real
   };
 }
 
-const isSessionResponse = ajv.compile<{ data: SessionPayload }>({
+const isSessionResponse = validator<{ data: SessionPayload }>({
   type: 'object',
   required: ['data'],
   properties: { data: sessionPayloadSchema },
 });
 
-const isSignalsResponse = ajv.compile<{ data: SignalPayload[]; session: SessionPayload }>({
+const isSignalsResponse = validator<{ data: SignalPayload[]; session: SessionPayload }>({
   type: 'object',
   required: ['data', 'session'],
   properties: { data: { type: 'array', items: signalPayloadSchema }, session: sessionPayloadSchema },
 });
 
-const isSignalResponse = ajv.compile<{ data: SignalPayload; session: SessionPayload }>({
+const isSignalResponse = validator<{ data: SignalPayload; session: SessionPayload }>({
   type: 'object',
   required: ['data', 'session'],
   properties: { data: signalPayloadSchema, session: sessionPayloadSchema },
 });
 
-const isSocketAuthResponse = ajv.compile<SocketAuthorization>({
+const isSocketAuthResponse = validator<SocketAuthorization>({
   type: 'object',
   required: ['auth'],
   properties: { auth: { type: 'string' } },

@@ -1,7 +1,7 @@
 import { SESSION_STATUSES } from '../agentmc-wire.js';
 import { plainJson } from './exact-json.js';
 import {
-  ajv,
+  validator,
   failure,
   idText,
   recordId,
@@ -126,7 +126,7 @@ export interface SessionPayload {
   updated_at: Timestamp;
 }
 
-const isRequestedSessionsPayload = ajv.compile<{ data: SessionPayload[] }>({
+const isRequestedSessionsPayload = validator<{ data: SessionPayload[] }>({
   type: 'object',
   required: ['data'],
   properties: { data: { type: 'array', items: sessionPayloadSchema } },
@@ -172,7 +172,7 @@ export function toRealtimeSession(session: SessionPayload): RealtimeSession {
  * `GET /agents/instructions` (`AgentInstructionsResponse`) also carries the instruction bundle;
  * the gateway reads only the authenticated agent's id from it, so only that part is validated.
  */
-const isAgentInstructionsPayload = ajv.compile<{ agent: { id: PayloadId } }>({
+const isAgentInstructionsPayload = validator<{ agent: { id: PayloadId } }>({
   type: 'object',
   required: ['agent'],
   properties: {
