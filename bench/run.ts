@@ -18,7 +18,6 @@ import {
   runRound,
   type LoadSettings,
   type Observed,
-  type RoundResult,
   type UpstreamStats,
 } from './lib/load.js';
 import { API_KEY_COUNT } from './lib/requests.js';
@@ -251,84 +250,54 @@ function assertAlive(service: Service): void {
 }
 
 /** Warm-up, max-rate rounds (median kept), then optionally one round at the fixed rate. */
-/** One target to measure, and how its process and upstream are read around each round. */
-interface Measured {
-  readonly target: Target;
-  readonly observed: Observed;
-  /** A label for the log lines (a path's name after the target's). */
-  readonly label: string;
-}
-
-/**
- * Measures targets side by side: every warm-up first, then round 1 of each target, round 2 of
- * each, and so on, then each fixed-rate round. This host's speed drifts over minutes (a target's
- * three rounds in a row once read 4 252, 3 467 and 2 846 req/s); taken in turn, every target's
- * rounds span the same minutes, so each ratio compares them under the same conditions.
- */
-async function measureTargets(
-  entries: readonly Measured[],
+async function measure(
+  target: Target,
   options: BenchOptions,
+  observed: Observed,
   { warmup, fixedRate }: { warmup: boolean; fixedRate: boolean },
-): Promise<TargetResult[]> {
+): Promise<TargetResult> {
   const base: LoadSettings = {
     durationS: options.duration,
     connections: options.connections,
     oneKey: options.oneKey,
   };
-  const runs = entries.map((entry) => ({
-    ...entry,
-    warmupProblems: 0,
-    rounds: [] as RoundResult[],
-    fixed: undefined as RoundResult | undefined,
-  }));
+  let warmupProblems = 0;
   if (warmup) {
-    for (const run of runs) {
-      assertAlive(run.target.service);
-      const round = await runRound(
-        'warmup',
-        run.target.workload,
-        { ...base, durationS: options.warmup },
-        run.observed,
-      );
-      run.warmupProblems = problemCount(round);
-      log(`  ${run.label}: warm-up ${round.reqPerSec.toFixed(0)} req/s`);
-    }
+    const round = await runRound('warmup', target.workload, { ...base, durationS: options.warmup }, observed);
+    warmupProblems = problemCount(round);
+    log(`  ${target.name}: warm-up ${round.reqPerSec.toFixed(0)} req/s`);
   }
+  const rounds = [];
   for (let i = 1; i <= options.rounds; i++) {
-    for (const run of runs) {
-      assertAlive(run.target.service);
-      const round = await runRound('max-rate', run.target.workload, base, run.observed);
-      run.rounds.push(round);
-      log(
-        `  ${run.label}: round ${i}/${options.rounds} ${round.reqPerSec.toFixed(0)} req/s, p99 ${round.latencyMs.p99} ms`,
-      );
-    }
-  }
-  if (fixedRate) {
-    for (const run of runs) {
-      assertAlive(run.target.service);
-      run.fixed = await runFixedRateRound(run.target.workload, { ...base, rate: options.rate }, run.observed);
-      log(
-        `  ${run.label}: fixed ${options.rate} req/s → p50 ${run.fixed.latencyMs.p50} ms, p99 ${run.fixed.latencyMs.p99} ms`,
-      );
-    }
-  }
-  return runs.map(({ target, label, rounds, fixed, warmupProblems }) => {
     assertAlive(target.service);
-    const measured = fixed ? [...rounds, fixed] : rounds;
-    const firstMismatch = measured.find((round) => round.firstMismatch)?.firstMismatch;
-    if (firstMismatch) log(`  ${label}: wrong answer during load: ${firstMismatch.slice(0, 300)}`);
-    return {
-      name: target.name,
-      url: target.workload.url,
-      maxRateRounds: rounds,
-      median: medianRound(rounds),
-      fixedRate: fixed,
-      peakRssMb: Math.max(...rounds.map((round) => round.peakRssMb)),
-      problems: measured.reduce((sum, round) => sum + problemCount(round), 0),
-      warmupProblems,
-    };
-  });
+    const round = await runRound('max-rate', target.workload, base, observed);
+    rounds.push(round);
+    log(
+      `  ${target.name}: round ${i}/${options.rounds} ${round.reqPerSec.toFixed(0)} req/s, p99 ${round.latencyMs.p99} ms`,
+    );
+  }
+  let fixed;
+  if (fixedRate) {
+    assertAlive(target.service);
+    fixed = await runFixedRateRound(target.workload, { ...base, rate: options.rate }, observed);
+    log(
+      `  ${target.name}: fixed ${options.rate} req/s → p50 ${fixed.latencyMs.p50} ms, p99 ${fixed.latencyMs.p99} ms`,
+    );
+  }
+  assertAlive(target.service);
+  const measured = fixed ? [...rounds, fixed] : rounds;
+  const firstMismatch = measured.find((round) => round.firstMismatch)?.firstMismatch;
+  if (firstMismatch) log(`  ${target.name}: wrong answer during load: ${firstMismatch.slice(0, 300)}`);
+  return {
+    name: target.name,
+    url: target.workload.url,
+    maxRateRounds: rounds,
+    median: medianRound(rounds),
+    fixedRate: fixed,
+    peakRssMb: Math.max(...rounds.map((round) => round.peakRssMb)),
+    problems: measured.reduce((sum, round) => sum + problemCount(round), 0),
+    warmupProblems,
+  };
 }
 
 /** Default mode: every named target, the same limit-20 query, one after another. */
@@ -349,21 +318,16 @@ async function compareTargets(options: BenchOptions, pinned: boolean, upstream: 
   // After verification, so that the runner's own HTTP client is warm for every target alike.
   log(`start → first answer: ${STARTS} fresh starts per target`);
   const startup = await startupTimes(options.targets, pinned, upstream);
-  for (const target of targets)
+  const results: TargetResult[] = [];
+  for (const target of targets) {
     log(`measuring ${target.name} (${target.workload.method} ${target.workload.url})`);
-  const measured = await measureTargets(
-    targets.map((target) => ({
-      target,
-      observed: upstream.observed(target.service.pid),
-      label: target.name,
-    })),
-    options,
-    { warmup: true, fixedRate: true },
-  );
-  const results = measured.map((result) => {
-    const time = startup.get(result.name);
-    return time === undefined ? result : { ...result, startup: time };
-  });
+    const result = await measure(target, options, upstream.observed(target.service.pid), {
+      warmup: true,
+      fixedRate: true,
+    });
+    const time = startup.get(target.name);
+    results.push(time === undefined ? result : { ...result, startup: time });
+  }
   const gateway = targets.find((target) => target.name === 'gateway')?.service;
   return { results, gateway };
 }
@@ -488,24 +452,17 @@ async function measurePath(
   }
   for (const target of targets) await verifyOne(`${target.name} ${path}`, target.workload);
   log(`verified: ${targets.map((target) => target.name).join(', ')} answer the ${path} path correctly`);
+  const results: TargetResult[] = [];
   for (const target of targets) {
     log(`measuring ${target.name} ${path} (${target.workload.method} ${target.workload.url})`);
-  }
-  const measured = await measureTargets(
-    targets.map((target) => ({
-      target,
-      observed: upstream.observed(target.service.pid),
-      label: `${target.name} ${path}`,
-    })),
-    options,
-    { warmup: true, fixedRate: false },
-  );
-  const results: TargetResult[] = [];
-  for (const result of measured) {
+    const result = await measure(target, options, upstream.observed(target.service.pid), {
+      warmup: true,
+      fixedRate: false,
+    });
     // A mutation reaches AgentMC exactly once, never zero times or twice; a read with its key
     // rotated shares nothing, so it is exactly one call too (with --one-key, sharing makes fewer).
     const wrong =
-      result.name !== 'gateway'
+      target.name !== 'gateway'
         ? []
         : spec.mutation
           ? perRequestProblems(result, 'upstreamPostsPerRequest', 1)
@@ -533,11 +490,7 @@ async function costMatrix(options: BenchOptions, pinned: boolean, upstream: Upst
   for (const [i, target] of cases.entries()) {
     log(`measuring gateway ${target.name}`);
     // One warm-up for the process; the cases after it share a warm JIT and pools.
-    const [result] = await measureTargets([{ target, observed, label: `gateway ${target.name}` }], options, {
-      warmup: i === 0,
-      fixedRate: false,
-    });
-    if (result) results.push(result);
+    results.push(await measure(target, options, observed, { warmup: i === 0, fixedRate: false }));
   }
   return results;
 }
